@@ -1,0 +1,188 @@
+"""Text, tokens and vocabularies: the toy corpus, the Lee news corpus and the benchmarks.
+
+Introduced in 01_cooccurrence. The real data ships inside the gensim package's test data,
+so nothing is ever downloaded.
+"""
+
+import importlib.util
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+TOKEN_PATTERN = re.compile(r"[a-z]+(?:'[a-z]+)*")
+
+TOY_CORPUS = """\
+the river bank was muddy after the rain
+fish swim near the muddy bank of the river
+we sat on the bank and watched the river water
+the water rose over the river bank
+children fish from the grassy bank of the river
+the bank approved the loan
+she asked the bank for a loan with low interest
+the bank charges interest on the loan
+he deposited money at the bank
+the bank lent money to the small firm
+money in the bank earns interest
+the loan was approved and the money arrived
+"""
+
+
+def tokenize(text: str) -> list[str]:
+    """Lowercase `text` and return its tokens.
+
+    A token is a run of ASCII letters, optionally joined to further runs by single internal
+    apostrophes (regex ``[a-z]+(?:'[a-z]+)*``): "Don't stop, 4:00pm!" gives
+    ["don't", "stop", "pm"]. Digits, punctuation and other characters separate tokens.
+    Introduced in 01_cooccurrence.
+    """
+    if not isinstance(text, str):
+        raise ValueError(f"tokenize expects a string of text, got {type(text).__name__}.")
+    return TOKEN_PATTERN.findall(text.lower())
+
+
+def toy_corpus() -> list[list[str]]:
+    """The course's toy corpus: 12 tokenised sentences, "bank" in its river and money senses.
+
+    Introduced in 01_cooccurrence.
+    """
+    return [tokenize(line) for line in TOY_CORPUS.splitlines()]
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Words with integer ids, most frequent first (ties broken by the word's string order).
+
+    `words[i]` is the word with id i, `counts[i]` its corpus frequency. Build one with
+    `Vocabulary.build`. Introduced in 01_cooccurrence.
+    """
+
+    words: tuple[str, ...]
+    counts: np.ndarray
+    index: dict[str, int] = field(repr=False, compare=False)
+
+    @classmethod
+    def build(cls, tokens: Iterable[str] | Iterable[Sequence[str]], min_count: int = 1):
+        """Vocabulary of every token seen at least `min_count` times.
+
+        `tokens` is one sequence of tokens or a list of documents (sequences of tokens).
+        """
+        if isinstance(min_count, bool) or not isinstance(min_count, int) or min_count < 1:
+            raise ValueError(f"min_count must be a whole number >= 1, got {min_count!r}.")
+        frequency = Counter(_flatten(tokens))
+        kept = sorted(
+            ((w, c) for w, c in frequency.items() if c >= min_count),
+            key=lambda wc: (-wc[1], wc[0]),
+        )
+        if not kept:
+            raise ValueError(
+                f"No word occurs at least min_count={min_count} times: lower min_count "
+                "or give a longer text."
+            )
+        words = tuple(w for w, _ in kept)
+        counts = np.array([c for _, c in kept], dtype=np.int64)
+        return cls(words, counts, {w: i for i, w in enumerate(words)})
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def __contains__(self, word: str) -> bool:
+        return word in self.index
+
+    def encode(self, tokens: Iterable[str], unknown: str = "raise") -> np.ndarray:
+        """Ids of `tokens` as an int64 array of shape (n,).
+
+        Words not in the vocabulary raise a ValueError naming them (``unknown="raise"``) or are
+        left out (``unknown="drop"``).
+        """
+        if unknown not in ("raise", "drop"):
+            raise ValueError(f'unknown must be "raise" or "drop", got {unknown!r}.')
+        if isinstance(tokens, str):
+            raise ValueError("encode expects a list of tokens; call tokenize(text) first.")
+        tokens = list(tokens)
+        missing = [t for t in tokens if t not in self.index]
+        if missing and unknown == "raise":
+            shown = ", ".join(repr(w) for w in dict.fromkeys(missing))
+            raise ValueError(
+                f"Not in the vocabulary: {shown}. Use words the corpus contains often enough "
+                "(see vocab.words), or pass unknown='drop' to leave them out."
+            )
+        return np.array([self.index[t] for t in tokens if t in self.index], dtype=np.int64)
+
+    def decode(self, ids: Iterable[int]) -> list[str]:
+        """Words for the ids in `ids`."""
+        ids = np.asarray(list(ids) if not isinstance(ids, np.ndarray) else ids)
+        if ids.size and (ids.min() < 0 or ids.max() >= len(self)):
+            raise ValueError(f"Ids must lie in 0..{len(self) - 1}; got {ids.min()}..{ids.max()}.")
+        return [self.words[i] for i in ids.tolist()]
+
+    def count(self, word: str) -> int:
+        """Corpus frequency of `word` (0 when it is not in the vocabulary)."""
+        i = self.index.get(word)
+        return 0 if i is None else int(self.counts[i])
+
+
+def _flatten(tokens):
+    """Yield tokens from one token sequence or from a list of token sequences."""
+    for item in tokens:
+        if isinstance(item, str):
+            yield item
+        else:
+            yield from item
+
+
+def gensim_test_data(name: str) -> Path:
+    """Path of a file in gensim's bundled test data (found without importing gensim)."""
+    spec = importlib.util.find_spec("gensim")
+    if spec is None or not spec.submodule_search_locations:
+        raise ValueError("The real corpus ships with gensim: install it with pip install gensim.")
+    path = Path(next(iter(spec.submodule_search_locations))) / "test" / "test_data" / name
+    if not path.exists():
+        raise ValueError(f"{path} is missing: reinstall gensim (pip install --force gensim).")
+    return path
+
+
+def lee_documents() -> list[list[str]]:
+    """The Lee news corpus (lee_background.cor): 300 articles, each a list of tokens.
+
+    Introduced in 01_cooccurrence.
+    """
+    text = gensim_test_data("lee_background.cor").read_text(encoding="utf-8")
+    return [tokenize(line) for line in text.splitlines() if line.strip()]
+
+
+def similarity_pairs(name: str) -> list[tuple[str, str, float]]:
+    """Word pairs with human similarity scores: ``"wordsim353"`` or ``"simlex999"``.
+
+    Returns (word_1, word_2, score) with lowercased words. Introduced in 02_glove.
+    """
+    files = {"wordsim353": "wordsim353.tsv", "simlex999": "simlex999.txt"}
+    if name not in files:
+        raise ValueError(f"Unknown benchmark {name!r}; choose one of {sorted(files)}.")
+    pairs = []
+    for line in gensim_test_data(files[name]).read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        a, b, score = line.split("\t")[:3]
+        pairs.append((a.lower(), b.lower(), float(score)))
+    return pairs
+
+
+def analogy_questions() -> dict[str, list[tuple[str, str, str, str]]]:
+    """Google analogy questions (questions-words.txt), lowercased, grouped by section.
+
+    Each question (a, b, c, d) reads "a is to b as c is to d". Introduced in 02_glove.
+    """
+    sections: dict[str, list[tuple[str, str, str, str]]] = {}
+    current = None
+    for line in gensim_test_data("questions-words.txt").read_text(encoding="utf-8").splitlines():
+        if line.startswith(":"):
+            current = line[1:].strip()
+            sections[current] = []
+        elif line.strip() and current is not None:
+            a, b, c, d = line.lower().split()
+            sections[current].append((a, b, c, d))
+    return sections

@@ -1,0 +1,55 @@
+"""The course's standard data, built once per process: toy and Lee corpora with their counts.
+
+Introduced in 01_cooccurrence. Every later notebook starts from `lee()` or `toy()` so that
+all sessions see the same vocabulary and the same counts.
+"""
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import scipy.sparse as sp
+
+from . import cooccurrence, corpus
+
+
+@dataclass(frozen=True)
+class CountedCorpus:
+    """A corpus as documents of ids, its vocabulary, and symmetric windowed counts X.
+
+    `docs` is a tuple of int64 arrays (out-of-vocabulary tokens dropped before windowing),
+    `X` the (|V|, |V|) CSR counts with window 10, 1/d weights, both directions.
+    """
+
+    vocab: corpus.Vocabulary
+    docs: tuple
+    X: sp.csr_matrix
+
+
+@lru_cache(maxsize=8)
+def lee(min_count: int = 5, window: int = 10) -> CountedCorpus:
+    """The Lee news corpus counted as GloVe's reference tools count it (min_count 5, window 10).
+
+    Introduced in 01_cooccurrence.
+    """
+    documents = corpus.lee_documents()
+    vocab = corpus.Vocabulary.build(documents, min_count=min_count)
+    docs = tuple(vocab.encode(d, unknown="drop") for d in documents)
+    return CountedCorpus(vocab, docs, cooccurrence.count(list(docs), len(vocab), window=window))
+
+
+@lru_cache(maxsize=8)
+def toy(window: int = 4) -> CountedCorpus:
+    """The toy "bank" corpus, every word kept, sentences as documents.
+
+    Introduced in 01_cooccurrence.
+    """
+    sentences = corpus.toy_corpus()
+    vocab = corpus.Vocabulary.build(sentences)
+    docs = tuple(vocab.encode(s) for s in sentences)
+    return CountedCorpus(vocab, docs, cooccurrence.count(list(docs), len(vocab), window=window))
+
+
+def stream(counted: CountedCorpus) -> np.ndarray:
+    """All documents' ids in one (n,) array (for statistics that ignore document breaks)."""
+    return np.concatenate(counted.docs)
