@@ -10,7 +10,8 @@ from functools import lru_cache
 import numpy as np
 import scipy.sparse as sp
 
-from . import cooccurrence, corpus
+from . import cooccurrence, corpus, glove
+from .cache import cache_dir
 
 
 @dataclass(frozen=True)
@@ -53,3 +54,28 @@ def toy(window: int = 4) -> CountedCorpus:
 def stream(counted: CountedCorpus) -> np.ndarray:
     """All documents' ids in one (n,) array (for statistics that ignore document breaks)."""
     return np.concatenate(counted.docs)
+
+
+def lee_counts(direction: str = "both", window: int = 10, weighting: str = "harmonic",
+               min_count: int = 5) -> sp.csr_matrix:
+    """Counts of the Lee corpus in one direction ("both", "right" or "left"), (|V|, |V|) CSR."""
+    counted = lee(min_count)
+    return cooccurrence.count(list(counted.docs), len(counted.vocab), window, weighting, direction)
+
+
+def lee_glove(dim: int = 50, epochs: int = 50, x_max: float = 100.0, direction: str = "both",
+              seed: int = 0) -> glove.GloVe:
+    """GloVe trained on the Lee counts (min_count 5, window 10, 1/d weights), cached on disk.
+
+    The first call trains (a few seconds) and saves the result under the course cache folder
+    (see helpers.cache); later calls, from any notebook, load it. Training is deterministic,
+    so a cached and a fresh fit are identical. Introduced in 02_glove.
+    """
+    path = cache_dir() / f"glove-lee-{direction}-d{dim}-e{epochs}-x{x_max:g}-s{seed}.npz"
+    if path.exists():
+        with np.load(path) as f:
+            return glove.GloVe(*(f[k] for k in ("W", "W_context", "b", "b_context", "costs")))
+    fit = glove.train(lee_counts(direction), dim=dim, x_max=x_max, epochs=epochs, seed=seed)
+    np.savez(path, W=fit.W, W_context=fit.W_context, b=fit.b, b_context=fit.b_context,
+             costs=fit.costs)
+    return fit
