@@ -186,3 +186,23 @@ def analogy_questions() -> dict[str, list[tuple[str, str, str, str]]]:
             a, b, c, d = line.lower().split()
             sections[current].append((a, b, c, d))
     return sections
+
+
+def sentence_ids(text: str, vocab: Vocabulary, max_tokens: int = 30) -> np.ndarray:
+    """Token ids (n,) of a sentence a learner typed, with a readable ValueError when unusable.
+
+    Rejects text with no words, more than `max_tokens` words (heatmaps stop being readable),
+    or words outside `vocab` (the message lists them). Introduced in 03_projection.
+    """
+    tokens = tokenize(text)
+    if not tokens:
+        raise ValueError(
+            "Type a sentence with at least one word (letters a-z; digits and punctuation "
+            "are ignored)."
+        )
+    if len(tokens) > max_tokens:
+        raise ValueError(
+            f"The sentence has {len(tokens)} words; keep it to at most {max_tokens} so the "
+            "pictures stay readable."
+        )
+    return vocab.encode(tokens)
