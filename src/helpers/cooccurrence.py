@@ -7,7 +7,7 @@ pairs (ids[p], ids[p + d]) of a whole corpus are added at once, never one token 
 import numpy as np
 import scipy.sparse as sp
 
-WEIGHTINGS = ("harmonic", "flat")
+WEIGHTINGS = ("harmonic", "flat", "linear")
 DIRECTIONS = ("both", "right", "left")
 _DENSE_LIMIT = 2**25  # vocabularies with |V|^2 below this are accumulated in a dense buffer
 
@@ -17,7 +17,8 @@ def count(ids, vocab_size, window=10, weighting="harmonic", direction="both"):
 
     X[u, w] sums the weight of every occurrence of w at distance d in 1..window after u
     ("right"), before u ("left") or on either side ("both"). "harmonic" weighs 1/d as GloVe
-    does, "flat" weighs 1. `ids` is one integer array (one stream) or a list of them
+    does, "flat" weighs 1, "linear" weighs (window - d + 1) / window (word2vec's dynamic
+    window, in expectation). `ids` is one integer array (one stream) or a list of them
     (documents: windows never cross a document boundary). Introduced in 01_cooccurrence.
     """
     if weighting not in WEIGHTINGS:
@@ -31,13 +32,22 @@ def count(ids, vocab_size, window=10, weighting="harmonic", direction="both"):
         doc,
         vocab_size,
         offsets=range(1, window + 1),
-        weight=(lambda d: 1.0 / d) if weighting == "harmonic" else (lambda d: 1.0),
+        weight=_weight_function(weighting, window),
     )
     if direction == "right":
         return X_right
     if direction == "left":
         return X_right.T.tocsr()
     return (X_right + X_right.T).tocsr()
+
+
+def _weight_function(weighting, window):
+    """The weight of a pair at distance d under `weighting` (a function of d)."""
+    if weighting == "harmonic":
+        return lambda d: 1.0 / d
+    if weighting == "linear":
+        return lambda d: (window - d + 1) / window
+    return lambda d: 1.0
 
 
 def offset_counts(ids, vocab_size, offset):
@@ -60,7 +70,7 @@ def pmi(X, cds=1.0):
     Introduced in 01_cooccurrence.
     """
     X = _check_counts(X)
-    if not 0 < cds <= 1:
+    if isinstance(cds, bool) or not isinstance(cds, (int, float)) or not 0 < cds <= 1:
         raise ValueError(f"cds must lie in (0, 1], got {cds!r}.")
     X = X.toarray() if sp.issparse(X) else np.asarray(X, dtype=float)
     row = X.sum(axis=1)
@@ -88,7 +98,7 @@ def conditional(X):
     X = sp.csr_matrix(_check_counts(X), dtype=float)
     row = np.asarray(X.sum(axis=1)).ravel()
     inverse = np.divide(1.0, row, out=np.zeros_like(row), where=row > 0)
-    return sp.diags(inverse) @ X
+    return (sp.diags(inverse) @ X).tocsr()
 
 
 def _accumulate(stream, doc, vocab_size, offsets, weight):
@@ -148,6 +158,10 @@ def _check_positive_int(value, name):
 
 
 def _check_counts(X):
+    if not sp.issparse(X):
+        X = np.asarray(X)
+        if not np.issubdtype(X.dtype, np.number):
+            raise ValueError(f"Counts must be numbers, got dtype {X.dtype}.")
     if X.ndim != 2 or X.shape[0] != X.shape[1]:
         raise ValueError(f"Counts must be a square (|V|, |V|) matrix, got shape {X.shape}.")
     if (X < 0).sum() if sp.issparse(X) else np.any(np.asarray(X) < 0):

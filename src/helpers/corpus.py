@@ -52,12 +52,13 @@ def toy_corpus() -> list[list[str]]:
     return [tokenize(line) for line in TOY_CORPUS.splitlines()]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Vocabulary:
     """Words with integer ids, most frequent first (ties broken by the word's string order).
 
     `words[i]` is the word with id i, `counts[i]` its corpus frequency. Build one with
-    `Vocabulary.build`. Introduced in 01_cooccurrence.
+    `Vocabulary.build`. Two vocabularies are equal only if they are the same object, so a
+    vocabulary can serve as a cache key. Introduced in 01_cooccurrence.
     """
 
     words: tuple[str, ...]
@@ -72,6 +73,8 @@ class Vocabulary:
         """
         if isinstance(min_count, bool) or not isinstance(min_count, int) or min_count < 1:
             raise ValueError(f"min_count must be a whole number >= 1, got {min_count!r}.")
+        if isinstance(tokens, str):
+            raise ValueError("Vocabulary.build expects tokens; call tokenize(text) first.")
         frequency = Counter(_flatten(tokens))
         kept = sorted(
             ((w, c) for w, c in frequency.items() if c >= min_count),
@@ -115,6 +118,8 @@ class Vocabulary:
     def decode(self, ids: Iterable[int]) -> list[str]:
         """Words for the ids in `ids`."""
         ids = np.asarray(list(ids) if not isinstance(ids, np.ndarray) else ids)
+        if ids.size and not np.issubdtype(ids.dtype, np.integer):
+            raise ValueError(f"Ids must be whole numbers, got dtype {ids.dtype}.")
         if ids.size and (ids.min() < 0 or ids.max() >= len(self)):
             raise ValueError(f"Ids must lie in 0..{len(self) - 1}; got {ids.min()}..{ids.max()}.")
         return [self.words[i] for i in ids.tolist()]
