@@ -1,0 +1,126 @@
+"""Explorers for 01_cooccurrence: windowed counts on the toy corpus, neighbours on Lee.
+
+`draw_counts` redraws the toy corpus's counts X for a window, a weighting and a direction,
+beside the asymmetry X_right - X_rightᵀ. `draw_neighbours` lists a Lee word's top neighbours
+under raw counts and under PPMI side by side. Introduced in 01_cooccurrence.
+"""
+
+import ipywidgets as widgets
+import numpy as np
+
+from .. import cooccurrence, data
+from ..plots import bars, heatmap, new_figure
+from .base import Explorer
+
+TOY_WORDS = ("the", "bank", "river", "water", "muddy", "fish",
+             "loan", "money", "interest", "approved", "of", "was")
+NEIGHBOUR_EXAMPLES = ("bank", "money", "fire", "police", "government", "president")
+
+
+def draw_counts(window=4, weighting="harmonic", direction="both", words=TOY_WORDS):
+    """Heatmaps of the toy counts X (direction as chosen) and of X_right - X_rightᵀ.
+
+    Both panels show the rows and columns of `words` only (at most 12 words of the toy
+    vocabulary). Returns (Figure, caption). Introduced in 01_cooccurrence.
+    """
+    toy = data.toy()
+    words = tuple(words)
+    if not 1 <= len(words) <= 12:
+        raise ValueError(f"Pick between 1 and 12 words to show, got {len(words)}.")
+    rows = toy.vocab.encode(words)
+    docs, V = list(toy.docs), len(toy.vocab)
+    X = cooccurrence.count(docs, V, window, weighting, direction)
+    X_right = cooccurrence.count(docs, V, window, weighting, "right")
+    shown = X[rows][:, rows].toarray()  # (k, k)
+    asymmetry = (X_right - X_right.T)[rows][:, rows].toarray()  # (k, k)
+    fig, axes = new_figure(10.5, 4.6, ncols=2)
+    left, right = axes[0]
+    heatmap(left, np.where(shown > 0, shown, np.nan), words, words, fmt="{:.2g}",
+            title=f"X ({direction}, window {window}, {weighting}); blank = 0")
+    heatmap(right, asymmetry, words, words, center=True, annotate=False,
+            title="X_right - X_rightᵀ: red = w follows u more often")
+    left.set_ylabel("u (centre word)")
+    left.set_xlabel("w (context word)")
+    right.set_xlabel("w (context word)")
+    right.tick_params(labelleft=False)
+    u, w = toy.vocab.index["bank"], toy.vocab.index["river"]
+    caption = (f"X[bank, river] = {X[u, w]:.3f}   X[river, bank] = {X[w, u]:.3f}   "
+               f"sum of all counts = {X.sum():.2f}   symmetric: {abs(X - X.T).max() < 1e-12}")
+    return fig, caption
+
+
+def counts_explorer() -> Explorer:
+    """Window, weighting and direction controls redrawing `draw_counts`."""
+    controls = {
+        "window": widgets.IntSlider(value=4, min=1, max=10, description="window K"),
+        "weighting": widgets.ToggleButtons(options=list(cooccurrence.WEIGHTINGS),
+                                           value="harmonic", description="weighting"),
+        "direction": widgets.ToggleButtons(options=list(cooccurrence.DIRECTIONS),
+                                           value="both", description="direction"),
+    }
+    return Explorer(draw_counts, controls, "Co-occurrence counts on the toy corpus")
+
+
+def neighbour_tables(counted):
+    """Per-word scores for the neighbour lists: raw counts X and PPMI (plain and cds 0.75).
+
+    Returns a dict of dense (|V|, |V|) arrays with each word's own entry set to -inf.
+    """
+    tables = {
+        "raw counts X": counted.X.toarray(),
+        "PPMI": cooccurrence.ppmi(counted.X).toarray(),
+        "PPMI, cds 0.75": cooccurrence.ppmi(counted.X, cds=0.75).toarray(),
+    }
+    for table in tables.values():
+        np.fill_diagonal(table, -np.inf)
+    return tables
+
+
+def make_draw_neighbours(counted, tables):
+    """A drawing function (word, k, operator) -> (Figure, caption) for the Lee neighbours."""
+    vocab = counted.vocab
+
+    def draw_neighbours(word="bank", k=10, operator="PPMI"):
+        """Top-k neighbours of `word` by raw counts (left) and by `operator` (right)."""
+        word = word.strip().lower()
+        if word not in vocab:
+            examples = ", ".join(w for w in NEIGHBOUR_EXAMPLES if w in vocab)
+            raise ValueError(
+                f"'{word}' is not in the Lee vocabulary ({len(vocab)} words seen at least 5 "
+                f"times). Pick a word from the list, e.g. {examples}."
+            )
+        if operator not in tables or operator == "raw counts X":
+            raise ValueError(f"operator must be 'PPMI' or 'PPMI, cds 0.75', got {operator!r}.")
+        u = vocab.index[word]
+        fig, axes = new_figure(9.0, 0.25 * k + 1.2, ncols=2)
+        left, right = axes[0]
+        for ax, name, color in ((left, "raw counts X", "C0"), (right, operator, "C2")):
+            scores = tables[name][u]  # (|V|,)
+            top = np.argsort(-scores, kind="stable")[:k]
+            top = top[scores[top] > 0]
+            bars(ax, vocab.decode(top), scores[top], title=f"{name}: top {k}", color=color)
+        caption = (f"'{word}' occurs {vocab.count(word)} times; it co-occurs with "
+                   f"{counted.X[u].nnz} different words.")
+        return fig, caption
+
+    return draw_neighbours
+
+
+def neighbours_explorer(counted=None) -> Explorer:
+    """A word picker on the Lee vocabulary showing neighbours by counts against PPMI."""
+    counted = data.lee() if counted is None else counted
+    draw = make_draw_neighbours(counted, neighbour_tables(counted))
+    controls = {
+        "word": widgets.Combobox(value="bank", options=sorted(counted.vocab.words),
+                                 ensure_option=False, continuous_update=False,
+                                 description="word", placeholder="type a word"),
+        "k": widgets.IntSlider(value=10, min=3, max=20, description="top k"),
+        "operator": widgets.Dropdown(options=["PPMI", "PPMI, cds 0.75"], value="PPMI",
+                                     description="compare with"),
+    }
+    return Explorer(draw, controls, "Nearest neighbours on the Lee corpus: counts vs PPMI")
+
+
+def explorers() -> dict[str, Explorer]:
+    """Every explorer of 01_cooccurrence, built with the notebook's default data."""
+    return {"counts": counts_explorer(), "neighbours": neighbours_explorer()}
