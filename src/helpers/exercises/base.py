@@ -29,7 +29,7 @@ def unanswered(answer) -> Feedback | None:
 def compare_arrays(answer, expected, hint, atol=1e-8, what="answer") -> Feedback:
     """Check an array answer against `expected`: shape first, then values (to `atol`)."""
     missing = unanswered(answer)
-    if missing:
+    if missing is not None:
         return missing
     try:
         got = np.asarray(answer.toarray() if hasattr(answer, "toarray") else answer, dtype=float)
@@ -46,7 +46,7 @@ def compare_arrays(answer, expected, hint, atol=1e-8, what="answer") -> Feedback
 def compare_number(answer, expected, hint, atol=1e-6, what="answer") -> Feedback:
     """Check a scalar answer against `expected` to `atol`."""
     missing = unanswered(answer)
-    if missing:
+    if missing is not None:
         return missing
     try:
         value = float(answer)
