@@ -1,0 +1,208 @@
+"""Tests for helpers.real_model: numpy statistics always; model extraction with the extra.
+
+The extraction helpers are checked on a tiny randomly initialised BERT built here (no weights),
+and the numpy attention is checked against the real model's layer 0 when the extra is installed.
+"""
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.stats import spearmanr
+
+from helpers import cooccurrence
+from helpers import real_model as rm
+from helpers.attention import scaled_dot_product_attention
+
+needs_extra = pytest.mark.skipif(rm.missing_extra() is not None,
+                                 reason=f"{rm.missing_extra()} missing; {rm.EXTRA_HINT}")
+WORDS = ["the", "river", "bank", "was", "muddy", "after", "rain", "money", "loan", "."]
+
+
+# ---- numpy helpers (no extra needed) ----------------------------------------------------
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 10_000))
+def test_symmetric_energy_splits_the_norm(seed):
+    B = np.random.default_rng(seed).standard_normal((2, 7, 7))
+    sym, skew = (B + B.transpose(0, 2, 1)) / 2, (B - B.transpose(0, 2, 1)) / 2
+    share = rm.symmetric_energy(B)
+    assert np.allclose(share, (sym**2).sum((1, 2)) / (B**2).sum((1, 2)))
+    assert np.allclose(share + (skew**2).sum((1, 2)) / (B**2).sum((1, 2)), 1.0)
+    assert np.allclose(rm.symmetric_energy(sym), 1.0)
+    assert np.allclose(rm.symmetric_energy(skew), 0.0)
+
+
+def test_symmetric_energy_rejects_bad_input():
+    with pytest.raises(ValueError, match="square"):
+        rm.symmetric_energy(np.ones((3, 4)))
+    with pytest.raises(ValueError, match="zero"):
+        rm.symmetric_energy(np.zeros((3, 3)))
+
+
+def test_spearman_matches_scipy_and_partial_removes_controls():
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal(500)
+    Y = np.stack([x + rng.standard_normal(500), rng.standard_normal(500)])
+    expected = [spearmanr(y, x).statistic for y in Y]
+    assert np.allclose(rm.spearman(Y, x), expected)
+    c = rng.standard_normal(500)
+    assert np.allclose(rm.partial_spearman(Y, x, c[None]), rm.spearman(Y, x), atol=0.05)
+    # y and x share only the control: the partial correlation vanishes, the raw one does not.
+    y, z = c + 0.3 * rng.standard_normal(500), c + 0.3 * rng.standard_normal(500)
+    assert rm.spearman(y, z)[0] > 0.8
+    assert abs(rm.partial_spearman(y, z, c[None])[0]) < 0.15
+    assert np.allclose(rm.stratified_spearman(Y, x, np.zeros(500)), rm.spearman(Y, x))
+
+
+def test_spearman_ranks_minus_infinity_lowest():
+    x = np.array([-np.inf, -np.inf, 0.5, 1.0, 2.0])
+    assert np.isclose(rm.spearman(np.array([0.0, 0.1, 0.2, 0.3, 0.4]), x)[0],
+                      spearmanr([0, 1, 2, 3, 4], [0, 0, 1, 2, 3]).statistic)
+
+
+def test_sparse_pmi_matches_dense_pmi():
+    rng = np.random.default_rng(1)
+    X = rng.poisson(0.7, (6, 6)).astype(float)
+    u, w = np.meshgrid(np.arange(6), np.arange(6), indexing="ij")
+    got = rm.sparse_pmi(sp.csr_matrix(X), u.ravel(), w.ravel()).reshape(6, 6)
+    assert np.array_equal(np.isinf(got), X == 0)
+    assert np.allclose(got[X > 0], cooccurrence.pmi(X)[X > 0])
+
+
+def _extraction(A, special=None):
+    n = A.shape[-1]
+    special = np.zeros(n, bool) if special is None else special
+    return rm.Extraction(tuple("t" * n), np.arange(n), special, np.zeros((n, 4)), A)
+
+
+def test_offset_profile_finds_a_previous_token_head():
+    n = 8
+    prev = np.eye(n, k=-1)
+    prev[0, 0] = 1.0  # the first query has no previous token
+    uniform = np.full((n, n), 1 / n)
+    A = np.stack([prev, uniform])[None]  # (1 layer, 2 heads, n, n)
+    profile = rm.offset_profile([_extraction(A)], max_offset=3)
+    assert np.allclose(profile[0, 0], [0, 0, 1, 1 / n, 0, 0, 0])  # δ = -3..3
+    assert np.allclose(profile[0, 1], 1 / n)
+    assert rm.offset_heads(profile) == [(0, 0, -1, 1.0)]
+
+
+def test_content_attention_and_pairs_leave_out_special_tokens():
+    n = 5
+    special = np.array([True, False, False, False, True])
+    A = np.full((1, 1, n, n), 1 / n)
+    e = _extraction(A, special)
+    C = rm.content_attention(e)
+    assert np.allclose(C[0, 0][:, special], 0) and np.allclose(C.sum(-1), 1)
+    stats = rm.PieceCounts(np.arange(n), np.arange(n), np.ones(n), {}, {})
+    pairs = rm.token_pairs([e], stats, max_offset=1)
+    assert sorted(zip(pairs.i, pairs.j, strict=True)) == [(1, 2), (2, 1), (2, 3), (3, 2)]
+    assert np.allclose(rm.pair_attention([e], pairs), 1 / 3)
+
+
+# ---- a tiny random BERT (torch + transformers) --------------------------------------------
+
+@pytest.fixture(scope="module")
+def tiny():
+    if rm.missing_extra() is not None:
+        pytest.skip(f"{rm.missing_extra()} missing; {rm.EXTRA_HINT}")
+    import torch
+    from transformers import BertConfig, BertModel, BertTokenizer
+
+    pieces = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] + WORDS
+    tokenizer = BertTokenizer(vocab={w: i for i, w in enumerate(pieces)})
+    torch.manual_seed(0)
+    config = BertConfig(vocab_size=len(WORDS) + 5, hidden_size=16, num_hidden_layers=2,
+                        num_attention_heads=4, intermediate_size=32,
+                        max_position_embeddings=32, initializer_range=0.5,
+                        attn_implementation="eager")
+    model = BertModel(config).eval()
+    with torch.no_grad():  # random biases, so that the bias algebra is really tested
+        for p in model.parameters():
+            if p.ndim == 1:
+                p.normal_(0, 0.5)
+    return model, tokenizer
+
+
+@needs_extra
+def test_extract_shapes_and_special_tokens(tiny):
+    model, tokenizer = tiny
+    e = rm.extract(model, tokenizer, "the river bank was muddy after the rain.")
+    n = len(e.tokens)
+    assert e.tokens[0] == "[CLS]" and e.tokens[-1] == "[SEP]"
+    assert e.attentions.shape == (2, 4, n, n) and e.X.shape == (n, 16)
+    assert np.allclose(e.attentions.sum(-1), 1)
+    assert e.special.tolist() == [True] + [False] * (n - 2) + [True]
+    with pytest.raises(ValueError, match="non-empty"):
+        rm.extract(model, tokenizer, "  ")
+
+
+@needs_extra
+def test_layer_weights_are_row_vector_form(tiny):
+    import torch
+
+    model, _ = tiny
+    w = rm.layer_weights(model, 1)
+    X = np.random.default_rng(0).standard_normal((5, 16))
+    with torch.no_grad():
+        Q = model.encoder.layer[1].attention.self.query(torch.tensor(X).float()).numpy()
+    assert np.allclose(X @ w.W_q + w.b_q, Q, atol=1e-5)
+    assert w.W_q[:, w.head(2)].shape == (16, 4)
+    with pytest.raises(ValueError, match="layer"):
+        rm.layer_weights(model, 2)
+
+
+def _check_layer0(model, tokenizer, sentence, atol):
+    import torch
+
+    captured = {}
+    dense = model.encoder.layer[0].attention.output.dense
+    handle = dense.register_forward_hook(lambda _m, _i, out: captured.update(out=out))
+    try:
+        e = rm.extract(model, tokenizer, sentence)
+    finally:
+        handle.remove()
+    w = rm.layer_weights(model, 0)
+    out, A = rm.numpy_layer_attention(w, e.X)
+    assert np.abs(A - e.attentions[0]).max() < atol
+    assert np.abs(out - captured["out"][0].to(torch.float64).numpy()).max() < 1e-4
+    # The same weights, head by head, with the biases added to X W: the key-bias mask is exact.
+    for h in range(w.n_heads):
+        c = w.head(h)
+        _, A_h = scaled_dot_product_attention(e.X @ w.W_q[:, c] + w.b_q[c],
+                                              e.X @ w.W_k[:, c] + w.b_k[c],
+                                              e.X @ w.W_v[:, c] + w.b_v[c])
+        assert np.abs(A_h - A[h]).max() < 1e-10
+
+
+@needs_extra
+def test_numpy_attention_reproduces_tiny_model(tiny):
+    _check_layer0(*tiny, "the bank was muddy after the rain . money loan", atol=1e-6)
+
+
+@needs_extra
+def test_numpy_attention_reproduces_the_real_model():
+    model, tokenizer = rm.load()
+    _check_layer0(model, tokenizer, "The river bank was muddy after the rain.", atol=1e-6)
+
+
+@needs_extra
+def test_random_like_has_same_shape_and_near_half_energy():
+    model, _ = rm.load()
+    rand = rm.random_like(model, seed=0)
+    E = rm.head_energies(rand)
+    assert E.shape == (6, 12)
+    assert np.all(np.abs(E - 0.5) < 0.02)
+
+
+@needs_extra
+def test_piece_counts_offsets_sum_to_right_window():
+    _, tokenizer = rm.load()
+    stats = rm.piece_counts(tokenizer, windows=(3,), max_offset=3)
+    right = sum(stats.offsets[d] / d for d in (1, 2, 3))
+    corner = slice(0, 300)
+    assert np.allclose((right + right.T)[corner, corner].toarray(),
+                       stats.windows[3][corner, corner].toarray())
+    assert stats.counts.sum() > 60_000
