@@ -2,6 +2,7 @@
 
     python3 course.py lab      make .venv, install the course, open JupyterLab on notebooks/
     python3 course.py test     make .venv, install the course and its test tools, run every test
+    python3 course.py real-model   add the optional extra for notebook 08 (torch CPU, about 1 GB)
 
 Everything is installed into ./.venv; nothing is installed globally.
 """
@@ -49,7 +50,12 @@ def test(extra):
     run(PYTHON, "-m", "pytest", "--nbval", "--nbval-cell-timeout=300", *extra, env=env)
 
 
-COMMANDS = {"lab": lab, "test": test}
+def real_model(extra):
+    ensure_venv("requirements.txt")
+    run(PYTHON, "-m", "pip", "install", "--quiet", "-r", "requirements-real-model.txt", *extra)
+
+
+COMMANDS = {"lab": lab, "test": test, "real-model": real_model}
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
