@@ -86,7 +86,8 @@ def make_draw_neighbours(counted, tables):
         if word not in vocab:
             examples = ", ".join(w for w in NEIGHBOUR_EXAMPLES if w in vocab)
             raise ValueError(
-                f"'{word}' is not in the Lee vocabulary ({len(vocab)} words seen at least 5 "
+                f"'{word[:40]}{'...' if len(word) > 40 else ''}' is not in the Lee vocabulary "
+                f"({len(vocab)} words seen at least 5 "
                 f"times). Pick a word from the list, e.g. {examples}."
             )
         if operator not in tables or operator == "raw counts X":
