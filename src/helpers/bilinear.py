@@ -1,0 +1,254 @@
+"""Directional operators and the bilinear forms W_q W_kᵀ that factor them.
+
+Introduced in 04_qkv. Right-only counts X^R make the operator S directional (S ≠ Sᵀ). Every
+square S splits into an undirected part S_sym = (S + Sᵀ)/2 and a directed part
+S_skew = (S − Sᵀ)/2, orthogonal in the Frobenius inner product, so their energy fractions sum
+to 1. A rank-k bilinear form B = W_q W_kᵀ approximates S best by the truncated SVD
+(Eckart–Young); a single shared map (W_q = W_k) can only give positive semidefinite forms,
+which miss every antisymmetric part and every negative eigenvalue.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from . import cooccurrence
+
+OPERATORS = ("ppmi", "pmi0", "log1p")
+
+
+def directional_operator(X, kind="ppmi"):
+    """A finite operator S (|V|, |V|) from (possibly directional) counts X; S ≠ Sᵀ when X is.
+
+    kind "ppmi": max(PMI, 0), so unseen pairs (PMI = −inf) and negative associations become 0;
+    "pmi0": PMI with −inf replaced by 0 (unseen pairs read as independent), negative values kept;
+    "log1p": log(1 + X). Introduced in 04_qkv.
+    """
+    if kind not in OPERATORS:
+        raise ValueError(f"kind must be one of {OPERATORS}, got {kind!r}.")
+    if kind == "log1p":
+        X = X.toarray() if sp.issparse(X) else np.asarray(X, dtype=float)
+        return np.log1p(cooccurrence._check_counts(X))
+    P = cooccurrence.pmi(X)
+    return np.where(P > 0, P, 0.0) if kind == "ppmi" else np.where(np.isfinite(P), P, 0.0)
+
+
+def sym_skew(S):
+    """(S_sym, S_skew) = ((S + Sᵀ)/2, (S − Sᵀ)/2), each the shape of the square S.
+
+    S = S_sym + S_skew; S_skew is antisymmetric. Introduced in 04_qkv.
+    """
+    S = _square(S, "S")
+    return (S + S.T) / 2, (S - S.T) / 2
+
+
+def energy_fractions(S):
+    """(sym, skew): shares of ‖S‖_F² in S_sym and in S_skew; they sum to 1.
+
+    The two parts are orthogonal (trace(S_symᵀ S_skew) = 0), so ‖S‖² = ‖S_sym‖² + ‖S_skew‖².
+    Introduced in 04_qkv.
+    """
+    S_sym, S_skew = sym_skew(S)
+    total = float(np.sum(S * S))
+    if total == 0:
+        raise ValueError("S is all zeros: there is no energy to split.")
+    return float(np.sum(S_sym**2)) / total, float(np.sum(S_skew**2)) / total
+
+
+def top_directional_pairs(S, k=10, allowed=None):
+    """The k ordered pairs (u, w) with the largest S_skew[u, w] = (S[u, w] − S[w, u]) / 2.
+
+    Returns an int array (k, 2); each unordered pair appears once, in its dominant order.
+    `allowed` (boolean (|V|,), optional) keeps only pairs of allowed words. Introduced in 04_qkv.
+    """
+    _, S_skew = sym_skew(S)
+    if allowed is not None:
+        allowed = np.asarray(allowed, dtype=bool)
+        S_skew = np.where(np.outer(allowed, allowed), S_skew, 0.0)
+    flat = np.argsort(-S_skew, axis=None, kind="stable")[:k]
+    return np.column_stack(np.unravel_index(flat, S_skew.shape))
+
+
+@dataclass(frozen=True)
+class SVD:
+    """A full SVD S = U diag(s) Vt, s descending. Introduced in 04_qkv."""
+
+    U: np.ndarray
+    s: np.ndarray
+    Vt: np.ndarray
+
+    @classmethod
+    def of(cls, S):
+        """The SVD of a 2-D array S."""
+        U, s, Vt = np.linalg.svd(np.asarray(S, dtype=float), full_matrices=False)
+        return cls(U, s, Vt)
+
+    def factors(self, k):
+        """(W_q, W_k) = (U_k Σ_k^½, V_k Σ_k^½), each (rows, k): W_q W_kᵀ is the best rank-k fit."""
+        k = _check_rank(k, len(self.s))
+        root = np.sqrt(self.s[:k])
+        return self.U[:, :k] * root, self.Vt[:k].T * root
+
+    def errors(self):
+        """Relative errors ‖S − S_k‖_F / ‖S‖_F for k = 0..r, shape (r + 1,) (Eckart–Young)."""
+        return np.sqrt(_tail(self.s) / np.sum(self.s**2))
+
+
+def low_rank_factors(S, k):
+    """(W_q, W_k), each (|V|, k), with W_q W_kᵀ the best rank-k approximation of S.
+
+    S ≈ U Σ Vᵀ truncated to k terms, W_q = U_k Σ_k^½, W_k = V_k Σ_k^½. Introduced in 04_qkv.
+    """
+    return SVD.of(_square(S, "S")).factors(k)
+
+
+def low_rank_errors(S):
+    """Relative error of the best rank-k approximation of S for k = 0..|V|, shape (|V| + 1,).
+
+    ‖S − S_k‖_F² = Σ_{i>k} σ_i² (Eckart–Young). Introduced in 04_qkv.
+    """
+    s = np.linalg.svd(_square(S, "S"), compute_uv=False)
+    return np.sqrt(_tail(s) / np.sum(s**2))
+
+
+def psd_factor(S, k):
+    """W (|V|, k) with W Wᵀ the best positive semidefinite form of rank ≤ k near S.
+
+    A shared map W_q = W_k = W gives W Wᵀ, symmetric and PSD. The Frobenius-nearest such form
+    keeps the k largest positive eigenvalues of S_sym (S_skew is orthogonal to every symmetric
+    matrix, so it is lost whole); columns for missing positive eigenvalues are zero.
+    Introduced in 04_qkv.
+    """
+    lam, vecs = np.linalg.eigh(sym_skew(S)[0])
+    k = _check_rank(k, len(lam))
+    top = lam[::-1][:k]
+    return vecs[:, ::-1][:, :k] * np.sqrt(np.maximum(top, 0.0))
+
+
+def psd_errors(S):
+    """Relative error of the best PSD form of rank ≤ k for k = 0..|V|, shape (|V| + 1,).
+
+    ‖S − W Wᵀ‖² = ‖S_skew‖² + Σ_{λ<0} λ² + Σ of the positive λ² beyond the k largest.
+    Introduced in 04_qkv.
+    """
+    S = _square(S, "S")
+    return _psd_error_curve(np.linalg.eigvalsh(sym_skew(S)[0]), float(np.sum(S * S)))
+
+
+def eigen_split_factors(S):
+    """(W_q, W_k), each (|V|, r), with W_q W_kᵀ = S exactly for a symmetric S of rank r.
+
+    S = V diag(λ) Vᵀ gives W_q = V |λ|^½ and W_k = W_q diag(sign λ): two different maps are
+    needed as soon as S has a negative eigenvalue. Introduced in 04_qkv.
+    """
+    S = _square(S, "S")
+    if not np.allclose(S, S.T):
+        raise ValueError("eigen_split_factors needs a symmetric S; pass sym_skew(S)[0].")
+    lam, vecs = np.linalg.eigh(S)
+    keep = np.abs(lam) > 1e-10 * max(1.0, np.abs(lam).max())
+    W_q = vecs[:, keep] * np.sqrt(np.abs(lam[keep]))
+    return W_q, W_q * np.sign(lam[keep])
+
+
+@dataclass(frozen=True)
+class EmbeddingFit:
+    """Best bilinear forms B (d, d) with S ≈ W_emb B W_embᵀ, of every rank, through fixed W_emb.
+
+    With W_emb = U_e R (thin QR) and C = U_eᵀ S U_e (d, d): ‖S − W_emb B W_embᵀ‖² =
+    ‖S‖² − ‖C‖² + ‖C − R B Rᵀ‖², so the best rank-k B is R⁻¹ C_k R⁻ᵀ with C_k the truncated
+    SVD of C; the best PSD B uses the positive eigenvalues of C_sym. Build with `fit`.
+    Introduced in 04_qkv.
+    """
+
+    R: np.ndarray
+    C: np.ndarray
+    C_svd: SVD
+    C_sym_eig: tuple
+    norm2: float
+
+    @classmethod
+    def fit(cls, S, W_emb):
+        """Precompute everything for S (|V|, |V|) and embeddings W_emb (|V|, d), d <= |V|."""
+        S = _square(S, "S")
+        W_emb = np.asarray(W_emb, dtype=float)
+        if W_emb.ndim != 2 or W_emb.shape[0] != S.shape[0]:
+            raise ValueError(f"W_emb must be ({S.shape[0]}, d), got shape {W_emb.shape}.")
+        U_e, R = np.linalg.qr(W_emb)
+        if np.abs(np.diag(R)).min() < 1e-10 * np.abs(np.diag(R)).max():
+            raise ValueError("W_emb has dependent columns: use embeddings of full column rank.")
+        C = U_e.T @ S @ U_e  # (d, d)
+        norm2 = float(np.sum(S * S))
+        lam, vecs = np.linalg.eigh((C + C.T) / 2)
+        return cls(R, C, SVD.of(C), (lam, vecs), norm2)
+
+    @property
+    def d(self):
+        """The embedding width d (the largest useful d_k)."""
+        return self.R.shape[0]
+
+    def maps(self, d_k):
+        """(W_q, W_k), each (d, d_k): the best rank-d_k form is B = W_q W_kᵀ."""
+        P_q, P_k = self.C_svd.factors(d_k)
+        return np.linalg.solve(self.R, P_q), np.linalg.solve(self.R, P_k)
+
+    def B(self, d_k=None):
+        """The best B (d, d) of rank <= d_k (default: unrestricted, d_k = d)."""
+        W_q, W_k = self.maps(self.d if d_k is None else d_k)
+        return W_q @ W_k.T
+
+    def B_shared(self, d_k=None):
+        """The best B = W Wᵀ (PSD, rank <= d_k): what one shared map W_q = W_k can do."""
+        k = _check_rank(self.d if d_k is None else d_k, self.d)
+        lam, vecs = self.C_sym_eig
+        P = vecs[:, ::-1][:, :k] * np.sqrt(np.maximum(lam[::-1][:k], 0.0))  # (d, k)
+        W = np.linalg.solve(self.R, P)
+        return W @ W.T
+
+    @property
+    def outside2(self):
+        """‖S‖² − ‖C‖²: the part of S no form through W_emb can reach, whatever d_k."""
+        return self.norm2 - float(np.sum(self.C**2))
+
+    def errors(self):
+        """Relative errors ‖S − W_emb B_k W_embᵀ‖ / ‖S‖ for d_k = 0..d, shape (d + 1,)."""
+        return np.sqrt((self.outside2 + _tail(self.C_svd.s)) / self.norm2)
+
+    def shared_errors(self):
+        """Relative errors of the best shared-map (PSD) B for d_k = 0..d, shape (d + 1,)."""
+        total2 = float(np.sum(self.C**2))
+        inside = _psd_error_curve(self.C_sym_eig[0], total2) ** 2 * total2
+        return np.sqrt((self.outside2 + inside) / self.norm2)
+
+
+def _tail(s):
+    """Σ_{i>k} s_i² for k = 0..len(s), shape (len(s) + 1,)."""
+    return np.concatenate([np.cumsum((s**2)[::-1])[::-1], [0.0]])
+
+
+def _psd_error_curve(lam, total2):
+    """Relative errors of the best PSD rank-k fit, k = 0..len(lam), from S_sym's eigenvalues.
+
+    total2 = ‖S‖²; the fit keeps the k largest positive λ, removing λ² from the error each.
+    """
+    positive = np.maximum(np.sort(lam)[::-1], 0.0) ** 2
+    kept = np.concatenate([[0.0], np.cumsum(positive)])
+    return np.sqrt(np.maximum(total2 - kept, 0.0) / total2)
+
+
+def _square(S, name):
+    S = np.asarray(S.toarray() if sp.issparse(S) else S, dtype=float)
+    if S.ndim != 2 or S.shape[0] != S.shape[1]:
+        raise ValueError(f"{name} must be a square matrix, got shape {S.shape}.")
+    if not np.all(np.isfinite(S)):
+        raise ValueError(
+            f"{name} has inf or NaN entries (log of a zero count?): use a finite operator, "
+            "e.g. directional_operator(X, 'ppmi')."
+        )
+    return S
+
+
+def _check_rank(k, r):
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 0 <= k <= r:
+        raise ValueError(f"The rank d_k must be a whole number in 0..{r}, got {k!r}.")
+    return int(k)
