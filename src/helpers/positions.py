@@ -1,0 +1,452 @@
+"""Positions: offset-resolved co-occurrence, positional encodings and causal prefixes.
+
+Introduced in 05_positions. The projection M = Q S Qᵀ of 03_projection reads S by token
+identity only, so it is blind to order. Here the operator is resolved by offset: X^(δ)[u, w]
+counts w exactly δ positions after u, S^(δ) is built from it, and the order-aware projection
+reads each pair (i, j) from the operator of its own offset, M_ij = S^(j−i)[t_i, t_j].
+Learned models replace S^(δ) with positional encodings: additive (sinusoidal, H + P) or
+multiplicative (rotary, R_p). Causal masks keep each position's output a function of its
+prefix only. Row vectors throughout: tokens are rows.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from . import cooccurrence
+from .attention import causal_mask, softmax
+
+KINDS = ("count", "log1p", "pmi", "ppmi")
+
+
+# --- offset-resolved counts and operators -------------------------------------------------
+
+
+def offset_stack(ids, vocab_size, K):
+    """The offset-resolved counts X^(1), ..., X^(K): a tuple of K (|V|, |V|) CSR matrices.
+
+    Element δ-1 is `cooccurrence.offset_counts(ids, vocab_size, δ)`: X^(δ)[u, w] counts w
+    exactly δ positions after u, windows never crossing a document. Introduced in 05_positions.
+    """
+    K = _positive_int(K, "K")
+    return tuple(cooccurrence.offset_counts(ids, vocab_size, d) for d in range(1, K + 1))
+
+
+def at_offset(X_offsets, delta):
+    """X^(δ) for δ in −K..K, δ ≠ 0: negative offsets are transposes, X^(−δ) = (X^(δ))ᵀ.
+
+    X^(−δ)[u, w] counts w exactly δ positions *before* u, which is X^(δ)[w, u].
+    Introduced in 05_positions.
+    """
+    K = _check_stack(X_offsets)
+    if isinstance(delta, bool) or not isinstance(delta, (int, np.integer)):
+        raise ValueError(f"The offset δ must be a whole number, got {delta!r}.")
+    if delta == 0 or abs(delta) > K:
+        raise ValueError(
+            f"The offset δ must lie in −{K}..{K} without 0 (a word does not co-occur with "
+            f"itself at distance 0), got {delta}. Count more offsets for a larger |δ|."
+        )
+    X = X_offsets[abs(int(delta)) - 1]
+    return X if delta > 0 else X.T.tocsr()
+
+
+def window_from_offsets(X_offsets):
+    """The harmonic right-window counts Σ_δ X^(δ) / δ over δ = 1..K, a (|V|, |V|) CSR matrix.
+
+    Equals `cooccurrence.count(ids, V, window=K, direction="right")`. Introduced in 05_positions.
+    """
+    K = _check_stack(X_offsets)
+    return sum(X_offsets[d - 1] / d for d in range(1, K + 1)).tocsr()
+
+
+def operator_entries(X, rows, cols, kind="pmi"):
+    """Entries S[rows, cols] of the operator `kind` built from counts X, without densifying X.
+
+    `rows` and `cols` are broadcastable integer arrays; the result has their broadcast shape.
+    kind "count": X itself; "log1p": log(1 + X); "pmi": log(X N / (X_u X_w)) with N = ΣX and
+    row and column sums X_u, X_w (−inf where X is 0); "ppmi": max(PMI, 0). For one offset,
+    X = X^(δ) gives S^(δ). Introduced in 05_positions.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}, got {kind!r}.")
+    X = sp.csr_matrix(X)
+    rows, cols = np.broadcast_arrays(np.asarray(rows), np.asarray(cols))
+    for name, index in (("rows", rows), ("cols", cols)):
+        if index.size and (not np.issubdtype(index.dtype, np.integer) or index.min() < 0
+                           or index.max() >= X.shape[0]):
+            raise ValueError(f"{name} must be word ids in 0..{X.shape[0] - 1}.")
+    x = np.asarray(X[rows.ravel(), cols.ravel()]).reshape(rows.shape)
+    if kind == "count":
+        return x
+    if kind == "log1p":
+        return np.log1p(x)
+    row_sum = np.asarray(X.sum(axis=1)).ravel()
+    col_sum = np.asarray(X.sum(axis=0)).ravel()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.log(x * X.sum() / (row_sum[rows] * col_sum[cols]))
+    out[x == 0] = -np.inf
+    return np.maximum(out, 0.0) if kind == "ppmi" else out
+
+
+def offsets(n):
+    """The offset matrix D (n, n) with D_ij = j − i (positive: j comes after i).
+
+    Introduced in 05_positions.
+    """
+    n = _positive_int(n, "n")
+    p = np.arange(n)
+    return p[None, :] - p[:, None]
+
+
+def order_aware_projection(ids, X_offsets, kind="ppmi", fill=0.0):
+    """The order-aware projection M (n, n) with M_ij = S^(j−i)[t_i, t_j].
+
+    Each pair reads the operator of its own offset; S^(−δ) = (S^(δ))ᵀ, so M_ij for j before
+    i reads S^(i−j)[t_j, t_i]. Pairs with j = i or |j − i| > K (no counts at that offset) get
+    `fill`. Unlike Q S Qᵀ, two occurrences of one word get different rows, because they stand
+    at different distances from the others. Introduced in 05_positions.
+    """
+    K = _check_stack(X_offsets)
+    t = _ids(ids, X_offsets[0].shape[0])
+    D = offsets(len(t))  # (n, n)
+    M = np.full(D.shape, float(fill))
+    for d in range(1, min(K, len(t) - 1) + 1):
+        i = np.arange(len(t) - d)
+        forward = operator_entries(X_offsets[d - 1], t[i], t[i + d], kind)  # (n - d,)
+        M[i, i + d] = forward  # S^(d)[t_i, t_{i+d}]
+        M[i + d, i] = forward  # S^(−d)[t_{i+d}, t_i] = S^(d)[t_i, t_{i+d}]
+    return M
+
+
+# --- measurements on offset-resolved counts -------------------------------------------------
+
+
+def class_information(X, rows):
+    """How much knowing "the word at p is in the class `rows`" tells about the word δ later.
+
+    X is one offset's counts X^(δ). Returns KL(P(w | class) ‖ P(w)) in bits, where P(w | class)
+    is the distribution of the word after a class member and P(w) that after any word: the
+    class's average PMI with what follows. Finite samples bias it upward; compare with a
+    shuffled corpus. Introduced in 05_positions.
+    """
+    X = sp.csr_matrix(X)
+    rows = _ids(rows, X.shape[0])
+    after_class = np.asarray(X[rows].sum(axis=0)).ravel()
+    after_any = np.asarray(X.sum(axis=0)).ravel()
+    if after_class.sum() == 0:
+        raise ValueError("The class never occurs with a word after it: pick more frequent words.")
+    p, q = after_class / after_class.sum(), after_any / after_any.sum()
+    m = p > 0
+    return float(np.sum(p[m] * np.log2(p[m] / q[m])))
+
+
+def class_pmi(X, classes):
+    """PMI between word classes at one offset: a (k, k) array for k classes.
+
+    `classes` maps names to id arrays (disjoint). Entry [a, b] = log(X_ab N / (X_a· X_·b)),
+    with X_ab the counts summed over u in class a and w in class b, N = ΣX and X_a·, X_·b
+    the class's row and column totals over the whole vocabulary. Introduced in 05_positions.
+    """
+    X = sp.csr_matrix(X)
+    groups = [_ids(ids, X.shape[0]) for ids in classes.values()]
+    if len(np.unique(np.concatenate(groups))) != sum(len(g) for g in groups):
+        raise ValueError("The word classes overlap: give each word to one class only.")
+    row = np.asarray(X.sum(axis=1)).ravel()
+    col = np.asarray(X.sum(axis=0)).ravel()
+    block = np.array([[X[a][:, b].sum() for b in groups] for a in groups])  # (k, k)
+    r = np.array([row[a].sum() for a in groups])
+    c = np.array([col[b].sum() for b in groups])
+    with np.errstate(divide="ignore"):
+        return np.log(block * X.sum() / np.outer(r, c))
+
+
+def mutual_information(X):
+    """Mutual information (bits) between a word and the word at the counted offset.
+
+    I = Σ P(u, w) log2(P(u, w) / (P(u) P(w))) from one offset's counts X^(δ): the count-weighted
+    average PMI. Introduced in 05_positions.
+    """
+    X = sp.coo_matrix(X)
+    N = X.sum()
+    if N == 0:
+        raise ValueError("The counts are all zero: count a longer text.")
+    row, col = np.asarray(X.sum(axis=1)).ravel(), np.asarray(X.sum(axis=0)).ravel()
+    return float(np.sum(X.data / N * np.log2(X.data * N / (row[X.row] * col[X.col]))))
+
+
+@dataclass(frozen=True)
+class OffsetFit:
+    """Weighted least squares of PMI^(δ)[u, w] ≈ c[u, w] + r[δ] over observed entries.
+
+    r2_content: explained variance of the content term alone (one constant per pair);
+    r2_offset: of the offset term alone (one constant per δ); r2_both: of their sum.
+    r (K,): the fitted offset profile r[δ] for δ = 1..K, mean 0 under the weights.
+    n_pairs, n_entries: pairs (u, w) and (pair, δ) entries fitted; coverage: the share of all
+    counted pairs (by count) that they hold.
+    """
+
+    r2_content: float
+    r2_offset: float
+    r2_both: float
+    r: np.ndarray
+    n_pairs: int
+    n_entries: int
+    coverage: float
+
+
+def fit_content_offset(X_offsets, min_offsets=2, iterations=50):
+    """Fit PMI^(δ)[u, w] ≈ c[u, w] + r[δ] on the entries with X^(δ)[u, w] > 0, δ = 1..K.
+
+    One way to make "content plus relative offset" precise: each PMI is weighted by its count
+    X^(δ)[u, w]; only pairs observed at ≥ `min_offsets` offsets are kept (a pair seen at one
+    offset is fitted exactly by its own content constant and says nothing about δ). The two
+    terms are fitted by alternating weighted means (backfitting), which converges to the
+    weighted least-squares solution. Returns an `OffsetFit`. Introduced in 05_positions.
+    """
+    K = _check_stack(X_offsets)
+    min_offsets = _positive_int(min_offsets, "min_offsets")
+    if min_offsets > K:
+        raise ValueError(f"min_offsets={min_offsets} exceeds the K={K} offsets counted.")
+    V = X_offsets[0].shape[0]
+    parts = []
+    for d, X in enumerate(X_offsets):
+        X = X.tocoo()
+        pmi = operator_entries(X, X.row, X.col, "pmi")
+        parts.append((X.row * V + X.col, np.full(X.nnz, d), pmi, X.data))
+    pair, delta, y, weight = (np.concatenate(a) for a in zip(*parts, strict=True))
+    total = weight.sum()
+    _, pid, seen = np.unique(pair, return_inverse=True, return_counts=True)
+    keep = seen[pid] >= min_offsets
+    if not keep.any():
+        raise ValueError("No pair is observed at enough offsets: lower min_offsets or count more.")
+    _, pid = np.unique(pid[keep], return_inverse=True)
+    delta, y, weight = delta[keep], y[keep], weight[keep]
+    n_pairs = int(pid.max()) + 1
+
+    def group_mean(values, group, size):
+        return np.bincount(group, weight * values, size) / np.bincount(group, weight, size)
+
+    def r2(fitted):
+        mean = np.average(y, weights=weight)
+        return 1.0 - np.sum(weight * (y - fitted) ** 2) / np.sum(weight * (y - mean) ** 2)
+
+    c = group_mean(y, pid, n_pairs)
+    r2_content = r2(c[pid])
+    r2_offset = r2(group_mean(y, delta, K)[delta])
+    r = np.zeros(K)
+    for _ in range(iterations):
+        c = group_mean(y - r[delta], pid, n_pairs)
+        r = group_mean(y - c[pid], delta, K)
+    shift = np.average(r[delta], weights=weight)
+    return OffsetFit(r2_content, r2_offset, r2(c[pid] + r[delta]), r - shift, n_pairs,
+                     int(len(y)), float(weight.sum() / total))
+
+
+# --- positional encodings ------------------------------------------------------------------
+
+
+def frequencies(d, base=10000.0):
+    """The d/2 angular frequencies ω_k = base^(−2k/d), k = 0..d/2 − 1, of sinusoidal and rotary
+    encodings (fastest first). Introduced in 05_positions.
+    """
+    d = _even(d)
+    if isinstance(base, bool) or not isinstance(base, (int, float, np.number)) or base <= 1:
+        raise ValueError(f"The frequency base must be a number > 1 (10000 is standard), got "
+                         f"{base!r}.")
+    return float(base) ** (-2.0 * np.arange(d // 2) / d)
+
+
+def sinusoidal(n, d, base=10000.0):
+    """Sinusoidal encodings P (n, d): P[p, 2k] = sin(p ω_k), P[p, 2k+1] = cos(p ω_k).
+
+    Row p encodes position p (Vaswani et al. 2017). Then (P Pᵀ)[p, q] = Σ_k cos((q − p) ω_k)
+    depends on the offset only. Introduced in 05_positions.
+    """
+    n = _positive_int(n, "n")
+    angles = np.arange(n)[:, None] * frequencies(d, base)[None, :]  # (n, d/2)
+    P = np.empty((n, _even(d)))
+    P[:, 0::2], P[:, 1::2] = np.sin(angles), np.cos(angles)
+    return P
+
+
+def sinusoidal_kernel(delta, d, base=10000.0):
+    """k(δ) = Σ_k cos(δ ω_k): the entry of P Pᵀ at offset δ, for an array of offsets.
+
+    Introduced in 05_positions.
+    """
+    delta = np.asarray(delta, dtype=float)
+    return np.cos(delta[..., None] * frequencies(d, base)).sum(axis=-1)
+
+
+def rotation_matrix(p, d, base=10000.0):
+    """R_p (d, d): block-diagonal 2×2 rotations by the angles p ω_k, one per frequency.
+
+    R_p R_r = R_(p+r) and R_pᵀ = R_(−p), hence (R_p q)·(R_r k) = qᵀ R_(r−p) k.
+    Introduced in 05_positions.
+    """
+    angles = float(p) * frequencies(d, base)
+    R = np.zeros((d, d))
+    cos, sin = np.cos(angles), np.sin(angles)
+    even = 2 * np.arange(d // 2)
+    R[even, even], R[even, even + 1] = cos, -sin
+    R[even + 1, even], R[even + 1, even + 1] = sin, cos
+    return R
+
+
+def rotary(X, positions=None, base=10000.0):
+    """Rotary encoding of rows: row i of X (n, d) becomes R_(positions[i]) x_i, shape (n, d).
+
+    Apply it to the queries and the keys (not the values); positions default to 0..n−1.
+    Vectorised: pairs (x_2k, x_2k+1) are rotated by the angle p ω_k. Introduced in 05_positions.
+    """
+    X = np.asarray(X, dtype=float)
+    if X.ndim != 2:
+        raise ValueError(f"Rotary encodings act on rows: X must be (n, d), got shape {X.shape}.")
+    n, d = X.shape
+    positions = np.arange(n) if positions is None else np.asarray(positions, dtype=float)
+    if positions.shape != (n,):
+        raise ValueError(f"Give one position per row: {n} rows but positions has shape "
+                         f"{positions.shape}.")
+    angles = positions[:, None] * frequencies(d, base)[None, :]  # (n, d/2)
+    cos, sin = np.cos(angles), np.sin(angles)
+    x, y = X[:, 0::2], X[:, 1::2]
+    out = np.empty_like(X)
+    out[:, 0::2], out[:, 1::2] = cos * x - sin * y, sin * x + cos * y
+    return out
+
+
+def relative_offset_matrix(kernel, n):
+    """A (n, n) matrix B_ij = kernel(j − i): a score that depends on the offset only (Toeplitz).
+
+    `kernel` is a vectorised function of an integer array of offsets, e.g.
+    `lambda D: -0.5 * np.abs(D)` (a linear distance penalty). Introduced in 05_positions.
+    """
+    if not callable(kernel):
+        raise ValueError("kernel must be a function of the offset array D (D_ij = j − i).")
+    D = offsets(n)
+    B = np.asarray(kernel(D), dtype=float)
+    if B.shape != D.shape:
+        raise ValueError(f"kernel must return one value per offset, shape {D.shape}; got "
+                         f"{B.shape}.")
+    return B
+
+
+def toeplitz_profile(G):
+    """The mean of each diagonal of a square G, for offsets −(n−1)..(n−1), shape (2n − 1,).
+
+    For a Toeplitz matrix every diagonal is constant and the profile is the matrix.
+    Introduced in 05_positions.
+    """
+    G = np.asarray(G, dtype=float)
+    if G.ndim != 2 or G.shape[0] != G.shape[1]:
+        raise ValueError(f"G must be a square matrix, got shape {G.shape}.")
+    n = G.shape[0]
+    return np.array([np.diagonal(G, k).mean() for k in range(-(n - 1), n)])
+
+
+def is_toeplitz(G, atol=1e-9):
+    """True when every diagonal of the square G is constant (G_ij depends on j − i only)."""
+    G = np.asarray(G, dtype=float)
+    profile = toeplitz_profile(G)
+    n = G.shape[0]
+    return bool(np.allclose(G, profile[offsets(n) + n - 1], atol=atol))
+
+
+def four_terms(H, P, B):
+    """The split of (H + P) B (H + P)ᵀ into content, two mixed and one position term.
+
+    Returns (H B Hᵀ, H B Pᵀ, P B Hᵀ, P B Pᵀ), each (n, n); their sum is (H + P) B (H + P)ᵀ.
+    Introduced in 05_positions.
+    """
+    H, P, B = (np.asarray(a, dtype=float) for a in (H, P, B))
+    if H.shape != P.shape or H.ndim != 2:
+        raise ValueError(f"H and P must both be (n, d); got {H.shape} and {P.shape}.")
+    if B.shape != (H.shape[1],) * 2:
+        raise ValueError(f"B must be ({H.shape[1]}, {H.shape[1]}), got {B.shape}.")
+    return H @ B @ H.T, H @ B @ P.T, P @ B @ H.T, P @ B @ P.T
+
+
+# --- causal prefixes -----------------------------------------------------------------------
+
+
+def causal_weights(L):
+    """Causal attention weights softmax(L + log T) with T_ij = [j ≤ i], shape (n, n).
+
+    Lower triangular and row-stochastic. Introduced in 05_positions.
+    """
+    L = _square(L)
+    return softmax(L + causal_mask(L.shape[0]))
+
+
+def prefix_weights(L, i, masked=True):
+    """The attention weights (i, i) when only the first i tokens exist: the top-left block of
+    L, causally masked or not. Introduced in 05_positions.
+    """
+    L = _square(L)
+    i = _positive_int(i, "i")
+    if i > L.shape[0]:
+        raise ValueError(f"The prefix length i={i} exceeds the sequence length {L.shape[0]}.")
+    block = L[:i, :i]
+    return causal_weights(block) if masked else softmax(block)
+
+
+def prefix_leak(L, values, masked=True):
+    """Per position i, how much its output changes once the whole sequence is present.
+
+    Row i of the output is computed twice: at generation time, from the first i + 1 tokens
+    only, and at training time, from all n tokens at once. Returns the (n,) max-abs difference.
+    With the causal mask it is zero for every i (prefix invariance); without it, every i < n−1
+    sees the future. `values` is (n, d_v). Introduced in 05_positions.
+    """
+    L = _square(L)
+    values = np.asarray(values, dtype=float)
+    if values.ndim != 2 or values.shape[0] != L.shape[0]:
+        raise ValueError(f"values must be (n, d_v) with n = {L.shape[0]} rows, got shape "
+                         f"{values.shape}.")
+    n = L.shape[0]
+    full = (causal_weights(L) if masked else softmax(L)) @ values  # (n, d_v)
+    step = np.array([prefix_weights(L, i + 1, masked)[i] @ values[: i + 1] for i in range(n)])
+    return np.abs(full - step).max(axis=1)
+
+
+# --- validation ----------------------------------------------------------------------------
+
+
+def _positive_int(value, name):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{name} must be a whole number >= 1, got {value!r}.")
+    return int(value)
+
+
+def _even(d):
+    d = _positive_int(d, "The dimension d")
+    if d % 2:
+        raise ValueError(f"The dimension d must be even (sin/cos or rotation pairs), got {d}.")
+    return d
+
+
+def _ids(ids, vocab_size):
+    t = np.asarray(ids)
+    if t.ndim != 1 or t.size == 0 or not np.issubdtype(t.dtype, np.integer):
+        raise ValueError("Give token ids as a non-empty 1-D integer array (vocab.encode(words)).")
+    if t.min() < 0 or t.max() >= vocab_size:
+        raise ValueError(f"Token ids must lie in 0..{vocab_size - 1}, got {t.min()}..{t.max()}.")
+    return t.astype(np.int64)
+
+
+def _check_stack(X_offsets):
+    if not isinstance(X_offsets, (tuple, list)) or not X_offsets:
+        raise ValueError("Give the offset counts as a list (X^(1), ..., X^(K)); build it with "
+                         "offset_stack(ids, V, K).")
+    shape = X_offsets[0].shape
+    if len(shape) != 2 or shape[0] != shape[1] or any(X.shape != shape for X in X_offsets):
+        raise ValueError("Every X^(δ) must be the same square (|V|, |V|) matrix.")
+    return len(X_offsets)
+
+
+def _square(L):
+    L = np.asarray(L, dtype=float)
+    if L.ndim != 2 or L.shape[0] != L.shape[1] or L.shape[0] == 0:
+        raise ValueError(f"Logits L must be a non-empty square (n, n) matrix, got {L.shape}.")
+    return L
