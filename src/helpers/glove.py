@@ -15,6 +15,9 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 from numba import njit
+from scipy.sparse.linalg import svds
+
+from . import cooccurrence
 
 
 def weighting(x, x_max=100.0, alpha=0.75):
@@ -57,12 +60,15 @@ class GloVe:
 
 
 def train(X, dim=50, x_max=100.0, alpha=0.75, learning_rate=0.05, epochs=50, seed=0,
-          progress=None):
+          progress=None, reshuffle=True):
     """Fit GloVe to counts X by AdaGrad over the shuffled nonzero entries, one epoch at a time.
 
     X is a (|V|, |V|) sparse or dense non-negative matrix (need not be symmetric). Seeded and
     reproducible: the same arguments give the same vectors. `progress(epoch, cost)` is called
-    after each epoch when given. Returns a `GloVe`. Introduced in 02_glove.
+    after each epoch when given. `reshuffle=True` visits the entries in a fresh random order
+    every epoch; `reshuffle=False` shuffles once and reuses that order, as the reference
+    program does (its `shuffle` tool writes the shuffled file once). On the Lee counts the two
+    end within the seed-to-seed spread of each other. Returns a `GloVe`. Introduced in 02_glove.
     """
     for name, value in (("dim", dim), ("epochs", epochs)):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
@@ -79,8 +85,10 @@ def train(X, dim=50, x_max=100.0, alpha=0.75, learning_rate=0.05, epochs=50, see
     params = (rng.random((2 * V, dim + 1)) - 0.5) / dim  # rows 0..V-1 words, V.. contexts
     gradsq = np.ones_like(params)
     costs = np.empty(epochs)
+    order = rng.permutation(x.size)
     for epoch in range(epochs):
-        order = rng.permutation(x.size)
+        if reshuffle and epoch > 0:
+            order = rng.permutation(x.size)
         costs[epoch] = _epoch(params, gradsq, i[order], j[order] + V, log_x[order],
                               weight[order], learning_rate) / x.size
         if progress is not None:
@@ -113,6 +121,28 @@ def _epoch(params, gradsq, rows, cols, log_x, weight, eta):
         gradsq[w, dim] += step * step
         gradsq[c, dim] += step * step
     return cost
+
+
+def ppmi_svd(X, dim=50, power=0.5, cds=1.0):
+    """The count-based baseline: word vectors U_d Σ_d^power from a truncated SVD of PPMI(X).
+
+    PPMI(X) ≈ U_d Σ_d V_dᵀ keeps the `dim` largest singular values. With power = ½ the
+    factorisation splits evenly, PPMI ≈ (U Σ^½)(V Σ^½)ᵀ, the same "word vectors times context
+    vectors" shape as GloVe's W W̃ᵀ; Levy, Goldberg and Dagan (2015) also found ½ (or 0) to
+    beat the plain U Σ on similarity tasks. `cds` is passed to `cooccurrence.ppmi`. Signs are
+    fixed (each column's largest entry positive), so the result is deterministic.
+    Returns (|V|, dim). Introduced in 02_glove.
+    """
+    P = cooccurrence.ppmi(X, cds)  # (|V|, |V|) sparse
+    if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)) or not 1 <= dim < P.shape[0]:
+        raise ValueError(f"dim must be a whole number in 1..{P.shape[0] - 1}, got {dim!r}.")
+    if power < 0:
+        raise ValueError(f"power must be >= 0 (0, 0.5 and 1 are usual), got {power}.")
+    U, sigma, _ = svds(P, k=dim, random_state=0)
+    order = np.argsort(-sigma, kind="stable")  # svds returns ascending singular values
+    U, sigma = U[:, order], sigma[order]
+    signs = np.sign(U[np.abs(U).argmax(axis=0), np.arange(dim)])
+    return U * signs * sigma**power
 
 
 def _nonzero(X):
