@@ -64,18 +64,20 @@ def lee_counts(direction: str = "both", window: int = 10, weighting: str = "harm
 
 
 def lee_glove(dim: int = 50, epochs: int = 50, x_max: float = 100.0, direction: str = "both",
-              seed: int = 0) -> glove.GloVe:
+              seed: int = 0, progress=None) -> glove.GloVe:
     """GloVe trained on the Lee counts (min_count 5, window 10, 1/d weights), cached on disk.
 
     The first call trains (a few seconds) and saves the result under the course cache folder
     (see helpers.cache); later calls, from any notebook, load it. Training is deterministic,
-    so a cached and a fresh fit are identical. Introduced in 02_glove.
+    so a cached and a fresh fit are identical. `progress(epoch, cost)` is passed to
+    `glove.train` (it is not called when the fit comes from the cache). Introduced in 02_glove.
     """
     path = cache_dir() / f"glove-lee-{direction}-d{dim}-e{epochs}-x{x_max:g}-s{seed}.npz"
     if path.exists():
         with np.load(path) as f:
             return glove.GloVe(*(f[k] for k in ("W", "W_context", "b", "b_context", "costs")))
-    fit = glove.train(lee_counts(direction), dim=dim, x_max=x_max, epochs=epochs, seed=seed)
+    fit = glove.train(lee_counts(direction), dim=dim, x_max=x_max, epochs=epochs, seed=seed,
+                      progress=progress)
     np.savez(path, W=fit.W, W_context=fit.W_context, b=fit.b, b_context=fit.b_context,
              costs=fit.costs)
     return fit
