@@ -104,6 +104,8 @@ def battery(explorer, control_name, control):
 @pytest.mark.parametrize("module_name", MODULES)
 def test_every_control_survives_bad_input(module_name):
     explorers = explorers_of(module_name)
+    if not explorers and module_name == "real_model":
+        pytest.skip("notebook 08's explorer needs the extra: python3 course.py real-model")
     assert explorers, f"helpers.widgets.{module_name}.explorers() returned no explorer"
     for explorer in explorers.values():
         assert explorer.error is None, f"{explorer.title!r} starts with an error: {explorer.error}"
