@@ -1,0 +1,300 @@
+"""Several relations as several heads, and cross-attention between two languages.
+
+Introduced in 06_heads. Two relations are measured on the same corpus: a local one (words
+adjacent to each other, δ = 1 counts in either direction) and a topical one (two tokens of the
+same document, at any distance). Each relation r gives a restricted conditional
+rownorm(Q S⁽ʳ⁾ Qᵀ) for a sequence, the target its own head should reproduce. Before softmax
+the heads' projections add up linearly; after softmax they do not, which is what the
+comparison "two heads against one head on the summed operator" measures.
+
+Cross-attention uses a small English–German parallel corpus written for the course: the
+rectangular cross co-occurrence operator, and IBM Model 1, whose translation table restricted
+to a sentence pair and softmaxed in log space is exactly Model 1's alignment posterior.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from . import cooccurrence, corpus
+from .attention import softmax
+
+RELATIONS = ("local", "topical")
+
+PARALLEL_PAIRS = (
+    ("the house is small", "das haus ist klein"),
+    ("the house is old", "das haus ist alt"),
+    ("the book is small", "das buch ist klein"),
+    ("a book", "ein buch"),
+    ("a house", "ein haus"),
+    ("the man reads the book", "der mann liest das buch"),
+    ("the woman reads a book", "die frau liest ein buch"),
+    ("the man is old", "der mann ist alt"),
+    ("the woman is young", "die frau ist jung"),
+    ("the child reads", "das kind liest"),
+    ("the child is small", "das kind ist klein"),
+    ("the man sees the house", "der mann sieht das haus"),
+)
+
+
+def local_operator(docs, vocab_size):
+    """The local relation S_local = X⁽¹⁾ + X⁽¹⁾ᵀ, a (|V|, |V|) float64 CSR matrix.
+
+    X⁽¹⁾[u, w] counts w standing right after u (`cooccurrence.offset_counts` with δ = 1); adding
+    the transpose counts adjacency in either order. Introduced in 06_heads.
+    """
+    X1 = cooccurrence.offset_counts(list(docs), vocab_size, 1)
+    return (X1 + X1.T).tocsr()
+
+
+def doc_term(docs, vocab_size):
+    """Document-term counts D (n_docs, |V|) as CSR: D[d, w] = occurrences of w in document d.
+
+    Introduced in 06_heads.
+    """
+    docs = [np.asarray(d, dtype=np.int64) for d in docs]
+    if not docs or sum(d.size for d in docs) == 0:
+        raise ValueError("No tokens: give at least one non-empty document.")
+    cols = np.concatenate(docs)
+    if cols.min() < 0 or cols.max() >= vocab_size:
+        raise ValueError(
+            f"Token ids must lie in 0..{vocab_size - 1}; got {cols.min()}..{cols.max()}."
+        )
+    rows = np.repeat(np.arange(len(docs)), [d.size for d in docs])
+    return sp.csr_matrix((np.ones(cols.size), (rows, cols)), shape=(len(docs), vocab_size))
+
+
+def topical_operator(docs, vocab_size):
+    """The topical relation S_topic = DᵀD − diag(Σ_d D[d]), a dense (|V|, |V|) float64 array.
+
+    S_topic[u, w] counts ordered pairs of two different token positions in one document with
+    words u and w (any distance): DᵀD counts all pairs, the diagonal correction removes each
+    token paired with itself. Introduced in 06_heads.
+    """
+    D = doc_term(docs, vocab_size)
+    S = (D.T @ D).toarray()
+    S[np.diag_indices(vocab_size)] -= np.asarray(D.sum(axis=0)).ravel()
+    return S
+
+
+def restricted_conditional(S, ids):
+    """rownorm(Q S Qᵀ) for the sequence `ids`: (n, n), or (m, n, n) for a batch (m, n) of ids.
+
+    Row i is the conditional of t_i over the sequence's tokens, P(t_j | t_i) renormalised over
+    j. Rows whose word co-occurs with none of the tokens raise a ValueError.
+    Introduced in 06_heads.
+    """
+    ids = np.asarray(ids)
+    S = S.toarray() if sp.issparse(S) else np.asarray(S, dtype=float)
+    M = S[ids[..., :, None], ids[..., None, :]]  # (..., n, n)
+    total = M.sum(axis=-1, keepdims=True)
+    if np.any(total <= 0):
+        raise ValueError("A word co-occurs with none of the sequence's tokens under this "
+                         "relation: its restricted conditional is undefined. Use another text.")
+    return M / total
+
+
+def kl_rows(P, A):
+    """KL(P_i ‖ A_i) of every row, shape P.shape[:-1]; 0·log 0 counts as 0.
+
+    P and A are (..., n) rows of distributions; A must be positive where P is.
+    Introduced in 06_heads.
+    """
+    P, A = np.asarray(P, dtype=float), np.asarray(A, dtype=float)
+    if P.shape != A.shape:
+        raise ValueError(f"P and A must have the same shape, got {P.shape} and {A.shape}.")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = np.where(P > 0, P * (np.log(P) - np.log(A)), 0.0)
+    return terms.sum(axis=-1)
+
+
+def centred_log(S, eps=1.0):
+    """Logits log(S + eps) with each row's mean removed, a dense (|V|, |V|) array.
+
+    Softmax ignores a constant added along a row, so removing the row means loses nothing and
+    spares a low-rank fit from spending rank on them. Introduced in 06_heads.
+    """
+    S = S.toarray() if sp.issparse(S) else np.asarray(S, dtype=float)
+    if eps <= 0:
+        raise ValueError(f"eps must be positive (log 0 is -inf), got {eps!r}.")
+    L = np.log(S + eps)
+    return L - L.mean(axis=1, keepdims=True)
+
+
+def low_rank(L, k, seed=0, power_iterations=4):
+    """(W_q, W_k), each (|V|, k), with W_q W_kᵀ close to the best rank-k approximation of L.
+
+    A randomised SVD (Halko, Martinsson & Tropp 2011): k + 10 seeded Gaussian probes sharpened
+    by power iterations, then an exact SVD of the small projected matrix; factors are split as
+    W_q = U Σ^½, W_k = V Σ^½ like session 04's truncated SVD. Introduced in 06_heads.
+    """
+    L = np.asarray(L, dtype=float)
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 1 <= k <= min(L.shape):
+        raise ValueError(f"k must be a whole number in 1..{min(L.shape)}, got {k!r}.")
+    rng = np.random.default_rng(seed)
+    Y = L @ rng.standard_normal((L.shape[1], min(k + 10, min(L.shape))))
+    for _ in range(power_iterations):
+        Y, _ = np.linalg.qr(Y)
+        Y = L @ (L.T @ Y)
+    basis, _ = np.linalg.qr(Y)  # (|V|, k + 10)
+    U, s, Vt = np.linalg.svd(basis.T @ L, full_matrices=False)
+    root = np.sqrt(s[:k])
+    return (basis @ U[:, :k]) * root, Vt[:k].T * root
+
+
+def chunks(docs, n):
+    """Consecutive non-overlapping length-n pieces of every document, shape (m, n).
+
+    The tail of a document shorter than n is dropped. Introduced in 06_heads.
+    """
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 2:
+        raise ValueError(f"n must be a whole number >= 2, got {n!r}.")
+    pieces = [np.asarray(d)[: len(d) // n * n].reshape(-1, n) for d in docs]
+    return np.concatenate(pieces).astype(np.int64)
+
+
+def mix(S_local, S_topic, alpha):
+    """One operator blending the two relations: (1 − α) S_local + α S_topic · (N_local / N_topic).
+
+    The topical counts are rescaled to the local counts' total N, so α = 0.5 is their plain
+    sum at equal mass (a constant factor only shifts every log by a constant).
+    Introduced in 06_heads.
+    """
+    if not 0 <= alpha <= 1:
+        raise ValueError(f"alpha must lie in [0, 1], got {alpha!r}.")
+    S_local = S_local.toarray() if sp.issparse(S_local) else np.asarray(S_local, dtype=float)
+    scale = S_local.sum() / np.sum(S_topic)
+    return (1 - alpha) * S_local + alpha * scale * np.asarray(S_topic, dtype=float)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Mean KL (nats) from each relation's restricted conditional, per design.
+
+    two_heads[r]: head r (rank k each) against relation r; one_head[r]: the one head of rank
+    2k on the summed operator against relation r; exact_two[r] and exact_sum[r]: the same two
+    designs at full rank (no budget), where only the smoothing eps separates a head from its
+    relation.
+    Equal budget: two heads of rank k hold as many numbers (2 · 2|V|k) as one of rank 2k.
+    """
+
+    k: int
+    two_heads: dict
+    one_head: dict
+    exact_two: dict
+    exact_sum: dict
+
+
+def compare_designs(operators, seqs, k, eps=1.0, seed=0):
+    """Two heads (one per relation, rank k) against one head (rank 2k) on the summed operator.
+
+    `operators` maps relation name -> S (|V|, |V|); `seqs` (m, n) are the sequences scored.
+    Returns a `Comparison`. Introduced in 06_heads.
+    """
+    names = list(operators)
+    targets = {r: restricted_conditional(operators[r], seqs) for r in names}
+    summed = mix(operators[names[0]], operators[names[1]], 0.5)
+    index = (seqs[:, :, None], seqs[:, None, :])
+
+    def head(L, rank):
+        W_q, W_k = low_rank(L, rank, seed)
+        return softmax(W_q[seqs] @ W_k[seqs].transpose(0, 2, 1))  # (m, n, n)
+
+    def mean_kl(P, A):
+        return float(kl_rows(P, A).mean())
+
+    two = {r: mean_kl(targets[r], head(centred_log(operators[r], eps), k)) for r in names}
+    one_weights = head(centred_log(summed, eps), 2 * k)
+    exact = softmax(np.log(summed + eps)[index])
+    return Comparison(
+        k,
+        two,
+        {r: mean_kl(targets[r], one_weights) for r in names},
+        {r: mean_kl(targets[r], softmax(np.log(_dense(operators[r]) + eps)[index]))
+         for r in names},
+        {r: mean_kl(targets[r], exact) for r in names},
+    )
+
+
+def _dense(S):
+    return S.toarray() if sp.issparse(S) else np.asarray(S, dtype=float)
+
+
+@dataclass(frozen=True)
+class Parallel:
+    """A parallel corpus: source (English) and target (German) vocabularies and id arrays."""
+
+    source_vocab: corpus.Vocabulary
+    target_vocab: corpus.Vocabulary
+    source: tuple
+    target: tuple
+
+
+def parallel_corpus(pairs=PARALLEL_PAIRS):
+    """The course's English–German sentence pairs as a `Parallel` corpus (whitespace tokens).
+
+    Introduced in 06_heads.
+    """
+    if not pairs:
+        raise ValueError("Give at least one (source, target) sentence pair.")
+    source = [s.lower().split() for s, _ in pairs]
+    target = [t.lower().split() for _, t in pairs]
+    if any(not s or not t for s, t in zip(source, target, strict=True)):
+        raise ValueError("Every sentence of every pair needs at least one word.")
+    vs, vt = corpus.Vocabulary.build(source), corpus.Vocabulary.build(target)
+    return Parallel(vs, vt, tuple(vs.encode(s) for s in source),
+                    tuple(vt.encode(t) for t in target))
+
+
+def cross_counts(par):
+    """The rectangular cross co-occurrence operator C (|V_t|, |V_s|), dense.
+
+    C[f, e] = Σ over pairs of (count of f in the target sentence) · (count of e in the source
+    sentence) = (D_tᵀ D_s)[f, e]. Introduced in 06_heads.
+    """
+    D_t = doc_term(par.target, len(par.target_vocab))
+    D_s = doc_term(par.source, len(par.source_vocab))
+    return (D_t.T @ D_s).toarray()
+
+
+def _padded(docs):
+    """Ids padded with 0 to (m, n_max) and the mask of real tokens."""
+    n_max = max(len(d) for d in docs)
+    ids = np.zeros((len(docs), n_max), dtype=np.int64)
+    real = np.arange(n_max)[None, :] < np.array([len(d) for d in docs])[:, None]
+    ids[real] = np.concatenate(docs)
+    return ids, real
+
+
+def ibm_model1(par, iterations=10):
+    """IBM Model 1 translation table T (|V_t|, |V_s|) by EM, T[f, e] = t(f | e).
+
+    Starts uniform; each iteration computes, for every pair at once, the alignment posterior
+    P(a_j = i | f, e) = t(f_j | e_i) / Σ_i' t(f_j | e_i') (no NULL word), adds it up as expected
+    counts and renormalises each column (source word). Introduced in 06_heads.
+    """
+    if isinstance(iterations, bool) or not isinstance(iterations, int) or iterations < 0:
+        raise ValueError(f"iterations must be a whole number >= 0, got {iterations!r}.")
+    Vt, Vs = len(par.target_vocab), len(par.source_vocab)
+    tgt, tgt_real = _padded(par.target)  # (m, J)
+    src, src_real = _padded(par.source)  # (m, I)
+    both = tgt_real[:, :, None] & src_real[:, None, :]  # (m, J, I)
+    flat = (tgt[:, :, None] * Vs + src[:, None, :])[both]
+    T = np.full((Vt, Vs), 1.0 / Vt)
+    for _ in range(iterations):
+        t = np.where(both, T[tgt[:, :, None], src[:, None, :]], 0.0)  # (m, J, I)
+        posterior = t / np.where(tgt_real, t.sum(axis=2), 1.0)[:, :, None]
+        expected = np.bincount(flat, weights=posterior[both], minlength=Vt * Vs)
+        expected = expected.reshape(Vt, Vs)
+        T = expected / expected.sum(axis=0, keepdims=True)
+    return T
+
+
+def alignment_posterior(T, target_ids, source_ids):
+    """IBM Model 1's alignment posterior for one pair, (J, I): rows are target words.
+
+    P(a_j = i) = t(f_j | e_i) / Σ_i' t(f_j | e_i'). Introduced in 06_heads.
+    """
+    M = np.asarray(T)[np.ix_(np.asarray(target_ids), np.asarray(source_ids))]
+    return M / M.sum(axis=1, keepdims=True)
