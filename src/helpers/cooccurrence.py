@@ -10,6 +10,7 @@ import scipy.sparse as sp
 WEIGHTINGS = ("harmonic", "flat", "linear")
 DIRECTIONS = ("both", "right", "left")
 _DENSE_LIMIT = 2**25  # vocabularies with |V|^2 below this are accumulated in a dense buffer
+_BATCH = 2**22  # pairs added per bincount
 
 
 def count(ids, vocab_size, window=10, weighting="harmonic", direction="both"):
@@ -102,20 +103,28 @@ def conditional(X):
 
 
 def _accumulate(stream, doc, vocab_size, offsets, weight):
-    """Sum weight(d) over the pairs (stream[p], stream[p + d]) inside one document."""
+    """Sum weight(d) over the pairs (stream[p], stream[p + d]) inside one document.
+
+    Pairs are encoded as u * |V| + w and added in batches of about _BATCH pairs (several
+    offsets at once on a small corpus, one offset at a time on a large one).
+    """
     n = len(stream)
     dense = vocab_size * vocab_size <= _DENSE_LIMIT
     total = np.zeros(vocab_size * vocab_size) if dense else sp.csr_matrix((vocab_size,) * 2)
-    for d in offsets:
-        if d >= n:
-            break
+    codes, weights = [], []
+    offsets = [d for d in offsets if d < n]
+    for k, d in enumerate(offsets):
         same = doc[:-d] == doc[d:]
-        u, w = stream[:-d][same], stream[d:][same]
-        if dense:
-            total += weight(d) * np.bincount(u * vocab_size + w, minlength=total.size)
-        else:
-            values = np.full(len(u), weight(d))
-            total = total + sp.csr_matrix((values, (u, w)), shape=(vocab_size,) * 2)
+        codes.append(stream[:-d][same] * vocab_size + stream[d:][same])
+        weights.append(np.full(len(codes[-1]), weight(d)))
+        if k == len(offsets) - 1 or sum(map(len, codes)) >= _BATCH:
+            code, value = np.concatenate(codes), np.concatenate(weights)
+            codes, weights = [], []
+            if dense:
+                total += np.bincount(code, weights=value, minlength=total.size)
+            else:
+                pairs = (value, (code // vocab_size, code % vocab_size))
+                total = total + sp.csr_matrix(pairs, shape=(vocab_size,) * 2)
     if dense:
         return sp.csr_matrix(total.reshape(vocab_size, vocab_size))
     total.sum_duplicates()
