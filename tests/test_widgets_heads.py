@@ -1,0 +1,78 @@
+"""Headless tests of the 06_heads explorers and exercise checks."""
+
+import numpy as np
+import pytest
+
+from helpers import heads
+from helpers.exercises import heads as ex
+from helpers.widgets import heads as wh
+
+
+@pytest.fixture(scope="module")
+def explorers():
+    return wh.explorers()
+
+
+def test_explorers_build_with_a_figure(explorers):
+    assert set(explorers) == {"mixing", "heads", "alignment"}
+    for explorer in explorers.values():
+        assert explorer.image.value and explorer.error is None
+
+
+@pytest.mark.parametrize("name, control, value", [
+    ("mixing", "alpha", 0.0), ("mixing", "alpha", 1.0),
+    ("mixing", "sentence", "the police said the fire was near the town"),
+    ("heads", "k", 2), ("heads", "k", 16),
+    ("heads", "sentence", "the government said the talks would continue"),
+    ("alignment", "pair", 0), ("alignment", "noise", 2.0),
+])
+def test_controls_redraw(explorers, name, control, value):
+    explorer = explorers[name]
+    before = explorer.image.value
+    explorer.controls[control].value = value
+    assert explorer.error is None and explorer.image.value != before
+
+
+@pytest.mark.parametrize("name", ["mixing", "heads"])
+@pytest.mark.parametrize("text, message", [
+    ("zebra crossing", "Not in the vocabulary"), ("", "at least one word"),
+    ("fire", "at least two words"),
+])
+def test_bad_sentences_give_a_message(explorers, name, text, message):
+    explorer = explorers[name]
+    explorer.controls["sentence"].value = text
+    assert explorer.error is not None and message in explorer.error
+    explorer.controls["sentence"].value = wh.SENTENCE
+    assert explorer.error is None
+
+
+def test_mixing_at_alpha_zero_is_the_local_head(explorers):
+    explorer = explorers["mixing"]
+    explorer.controls["sentence"].value = wh.SENTENCE
+    explorer.controls["alpha"].value = 0.0
+    text = explorer.caption.value
+    local = text.split("mean KL(local ‖ one head) = ")[1][:5]
+    own = text.split("own head ")[1][:5]
+    assert local == own
+
+
+def test_draw_functions_reject_bad_values():
+    par = heads.parallel_corpus()
+    draw = wh.make_draw_alignment(par, heads.ibm_model1(par, 2))
+    with pytest.raises(ValueError, match="pair must lie"):
+        draw(pair=99)
+    with pytest.raises(ValueError, match="noise"):
+        draw(noise=-1.0)
+
+
+def test_exercise_checks_accept_the_answers_and_hint_otherwise():
+    D = heads.doc_term(ex.EXERCISE_1_DOCS, ex.EXERCISE_1_V)
+    assert not ex.check_1(None)
+    assert "diagonal" in repr(ex.check_1((D.T @ D).toarray()))
+    assert ex.check_1(heads.topical_operator(ex.EXERCISE_1_DOCS, ex.EXERCISE_1_V))
+    assert "not linear" in repr(ex.check_2(np.zeros((3, 3))))
+    assert ex.check_2(ex.expected_2())
+    assert "one head" in repr(ex.check_3(2 * 1776 * 8))
+    assert ex.check_3(4 * 1776 * 8)
+    assert "uniform" in repr(ex.check_4(np.full((2, 2), 0.5)))
+    assert ex.check_4(ex.expected_4())
