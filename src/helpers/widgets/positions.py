@@ -1,0 +1,254 @@
+"""Explorers for 05_positions: offset-resolved counts, sinusoidal kernels, causal generation.
+
+`draw_offsets` shows X^(δ) (or PMI^(δ)) for chosen Lee words at one offset δ beside the
+corpus-wide decay of information over δ. `draw_kernel` shows the sinusoidal Gram matrix P Pᵀ
+for a frequency base and a dimension, with its profile over δ against the measured decay.
+`draw_generation` steps through a sentence one token at a time with or without the causal
+mask and reports which earlier rows changed. Introduced in 05_positions.
+"""
+
+from dataclasses import dataclass
+
+import ipywidgets as widgets
+import numpy as np
+
+from .. import data, positions
+from ..attention import softmax
+from ..corpus import sentence_ids, tokenize
+from ..plots import bars, heatmap, new_figure
+from .base import Explorer
+
+DETERMINERS = ("the", "a", "an", "this", "that", "these", "those",
+               "his", "her", "its", "their", "our", "my", "your")
+PREPOSITIONS = ("of", "in", "on", "at", "to", "for", "with", "from", "by", "about",
+                "into", "over", "after", "under", "between", "against", "during")
+OFFSET_WORDS = "the a of in police fire government said people new south wales"
+GENERATION_SENTENCE = "the police said the fire was burning near the city"
+MAX_OFFSET = 20
+
+
+@dataclass(frozen=True)
+class OffsetData:
+    """What the explorers precompute from a corpus (all δ = 1..K).
+
+    X_offsets: the K offset-resolved count matrices; information (K,): bits between a word and
+    the word δ later; baseline (K,): the same on the corpus with each document's words shuffled
+    (seed 0); determiner_bits (K,): what a determiner tells about the word δ later, in bits.
+    """
+
+    counted: data.CountedCorpus
+    X_offsets: tuple
+    information: np.ndarray
+    baseline: np.ndarray
+    determiner_bits: np.ndarray
+
+
+def offset_data(counted=None, K=MAX_OFFSET, seed=0) -> OffsetData:
+    """Offset-resolved counts of `counted` (default: Lee) and their information profiles."""
+    counted = data.lee() if counted is None else counted
+    V = len(counted.vocab)
+    X_offsets = positions.offset_stack(list(counted.docs), V, K)
+    rng = np.random.default_rng(seed)
+    shuffled = positions.offset_stack([rng.permutation(d) for d in counted.docs], V, K)
+    dets = counted.vocab.encode([w for w in DETERMINERS if w in counted.vocab])
+    return OffsetData(
+        counted, X_offsets,
+        np.array([positions.mutual_information(X) for X in X_offsets]),
+        np.array([positions.mutual_information(X) for X in shuffled]),
+        np.array([positions.class_information(X, dets) for X in X_offsets]),
+    )
+
+
+def _words(text, vocab, limit=12):
+    words = list(dict.fromkeys(tokenize(text)))
+    if not 2 <= len(words) <= limit:
+        raise ValueError(f"Type between 2 and {limit} different words, separated by spaces "
+                         f"(got {len(words)}).")
+    missing = [w for w in words if w not in vocab]
+    if missing:
+        raise ValueError(f"Not in the Lee vocabulary: {', '.join(missing)}. Try frequent words "
+                         f"such as: {OFFSET_WORDS}.")
+    return words
+
+
+def make_draw_offsets(od: OffsetData):
+    """A drawing function (delta, words, operator) -> (Figure, caption) over `od`."""
+    vocab, K = od.counted.vocab, len(od.X_offsets)
+    grid = np.arange(1, K + 1)
+
+    def draw_offsets(delta=1, words=OFFSET_WORDS, operator="counts"):
+        """X^(δ) or PMI^(δ) on the chosen words (left), information against |δ| (right)."""
+        if operator not in ("counts", "PMI"):
+            raise ValueError(f"operator must be 'counts' or 'PMI', got {operator!r}.")
+        chosen = _words(words, vocab)
+        X = positions.at_offset(od.X_offsets, delta)
+        t = vocab.encode(chosen)
+        kind = "count" if operator == "counts" else "pmi"
+        block = positions.operator_entries(X, t[:, None], t[None, :], kind)  # (k, k)
+        with np.errstate(divide="ignore"):
+            shown = np.log10(block) if kind == "count" else block
+        fig, axes = new_figure(10.0, 4.4, ncols=2, layout=None)
+        fig.subplots_adjust(left=0.1, right=0.98, bottom=0.22, top=0.92, wspace=0.25)
+        left, right = axes[0]
+        where = "after" if delta > 0 else "before"
+        heatmap(left, shown, chosen, chosen, annotate=False, center=kind == "pmi",
+                title=f"{'log10 X' if kind == 'count' else 'PMI'}^({delta}): w exactly "
+                      f"{abs(delta)} {where} u; blank = never")
+        left.set_ylabel("u")
+        left.set_xlabel("w")
+        right.plot(grid, od.information, "o-", ms=3, label="any word: I(δ)")
+        right.plot(grid, od.baseline, ":", color="gray", label="shuffled documents")
+        right.plot(grid, od.determiner_bits, "s-", ms=3, color="C3",
+                   label="after a determiner")
+        right.axvline(abs(delta), color="black", lw=0.8)
+        right.set_xlabel("|δ|")
+        right.set_ylabel("bits")
+        right.set_title("what a word tells about the word |δ| away", fontsize=10)
+        right.legend(fontsize=8)
+        total = X[t][:, t].sum()
+        caption = (f"δ = {delta}: {X.nnz} distinct (u, w) pairs in the corpus, "
+                   f"{X.sum():.0f} pairs counted; {total:.0f} among the chosen words. "
+                   f"I(δ) = {od.information[abs(delta) - 1]:.3f} bits "
+                   f"(shuffled: {od.baseline[abs(delta) - 1]:.3f}).")
+        return fig, caption
+
+    return draw_offsets
+
+
+def offsets_explorer(od: OffsetData | None = None) -> Explorer:
+    """A δ slider over X^(δ) heatmaps of chosen Lee words."""
+    od = offset_data() if od is None else od
+    K = len(od.X_offsets)
+    controls = {
+        "delta": widgets.IntSlider(value=1, min=-min(K, 10), max=min(K, 10),
+                                   description="offset δ"),
+        "words": widgets.Text(value=OFFSET_WORDS, continuous_update=False, description="words",
+                              layout=widgets.Layout(width="420px")),
+        "operator": widgets.ToggleButtons(options=["counts", "PMI"], value="counts",
+                                          description="show"),
+    }
+    return Explorer(make_draw_offsets(od), controls, "Offset-resolved co-occurrence X^(δ)")
+
+
+def make_draw_kernel(od: OffsetData, n=64):
+    """A drawing function (base, d) -> (Figure, caption): P Pᵀ and its profile over δ."""
+    K = len(od.X_offsets)
+    measured = od.information - od.baseline
+    measured = measured / measured[0]
+    grid = np.arange(1, K + 1)
+
+    def draw_kernel(base=10000.0, d=32):
+        """Heatmap of the sinusoidal Gram matrix P Pᵀ / (d/2) (left), profile vs data (right)."""
+        P = positions.sinusoidal(n, d, base)  # (n, d)
+        G = P @ P.T / (d // 2)  # (n, n), diagonal 1
+        profile = positions.sinusoidal_kernel(grid, d, base) / (d // 2)
+        fig, axes = new_figure(10.0, 4.2, ncols=2, layout=None)
+        fig.subplots_adjust(left=0.07, right=0.98, bottom=0.13, top=0.92, wspace=0.2)
+        left, right = axes[0]
+        left.imshow(G, cmap="RdBu_r", vmin=-1, vmax=1, interpolation="nearest")
+        left.set_title(f"P Pᵀ / (d/2): red +1, blue −1; d = {d}, base = {base:.4g}",
+                       fontsize=10)
+        left.set_xlabel("position q")
+        left.set_ylabel("position p")
+        right.plot(grid, profile, "o-", ms=3, label="sinusoidal k(δ) / k(0)")
+        right.plot(grid, measured, "s-", ms=3, color="C3",
+                   label="Lee: I(δ) above shuffled, / value at δ=1")
+        right.axhline(0, color="gray", lw=0.5)
+        right.set_ylim(-1.05, 1.05)
+        right.set_xlabel("offset δ")
+        right.set_title("profile over the offset", fontsize=10)
+        right.legend(fontsize=8, loc="lower left")
+        caption = (f"Toeplitz (depends on q − p only): {positions.is_toeplitz(P @ P.T)}. "
+                   f"Wavelengths from 2π to {2 * np.pi / positions.frequencies(d, base)[-1]:.3g} "
+                   f"positions. "
+                   f"k(1)/k(0) = {profile[0]:.3f}, k({K})/k(0) = {profile[-1]:.3f}.")
+        return fig, caption
+
+    return draw_kernel
+
+
+def kernel_explorer(od: OffsetData | None = None) -> Explorer:
+    """Frequency-base and dimension controls for the sinusoidal Gram matrix P Pᵀ."""
+    od = offset_data() if od is None else od
+    controls = {
+        "base": widgets.FloatLogSlider(value=10000.0, base=10, min=0.5, max=5, step=0.25,
+                                       description="base"),
+        "d": widgets.IntSlider(value=32, min=2, max=128, step=2, description="dimension d"),
+    }
+    return Explorer(make_draw_kernel(od), controls, "Sinusoidal encodings: P Pᵀ")
+
+
+def generation_logits(ids, counted):
+    """Order-blind Lee logits L_ij = log(1 + X[t_i, t_j]) for a sentence, shape (n, n)."""
+    X = counted.X
+    return positions.operator_entries(X, ids[:, None], ids[None, :], "log1p")
+
+
+def make_draw_generation(counted):
+    """A drawing function (sentence, step, mask) -> (Figure, caption) of causal generation."""
+    vocab = counted.vocab
+
+    def draw_generation(sentence=GENERATION_SENTENCE, step=4, mask=True):
+        """Attention weights after `step` tokens have arrived; bars: how much each earlier
+        row moved since it was first computed (zero with the mask: rows freeze)."""
+        t = sentence_ids(sentence, vocab, max_tokens=16)
+        n = len(t)
+        if not 1 <= step <= n:
+            raise ValueError(f"step must lie in 1..{n} (the sentence has {n} words); slide "
+                             f"back or type a longer sentence.")
+        L = generation_logits(t, counted)[:step, :step]  # (step, step)
+        A = positions.causal_weights(L) if mask else softmax(L)
+        moved = positions.prefix_leak(L, np.eye(step), masked=mask)  # (step,)
+        grid = np.full((n, n), np.nan)
+        grid[:step, :step] = np.where(A > 0, A, np.nan)
+        words = vocab.decode(t)
+        fig, axes = new_figure(10.0, 4.2, ncols=2, layout=None)
+        fig.subplots_adjust(left=0.09, right=0.98, bottom=0.2, top=0.92, wspace=0.35)
+        left, right = axes[0]
+        heatmap(left, grid, words, words, annotate=False, cmap="magma_r",
+                title=f"weights after {step} of {n} tokens "
+                      f"({'causal mask' if mask else 'NO mask'})")
+        left.set_xlabel("key j")
+        left.set_ylabel("query i")
+        bars(right, [f"{i}: {w}" for i, w in enumerate(words[:step])], moved,
+             title="change of row i since it was first computed",
+             color="C2" if mask else "C3")
+        right.set_xlim(0, max(0.05, 1.1 * moved.max()))
+        changed = int((moved > 1e-12).sum())
+        caption = (f"{changed} of {step - 1} earlier rows changed when later tokens arrived "
+                   f"(largest change {moved.max():.3f}). "
+                   + ("Rows freeze: appending never changes earlier outputs."
+                      if mask else "Without the mask earlier rows read the future: a leak."))
+        return fig, caption
+
+    return draw_generation
+
+
+def generation_explorer(counted=None) -> Explorer:
+    """A token-by-token generation stepper with a causal-mask toggle."""
+    counted = data.lee() if counted is None else counted
+    controls = {
+        "sentence": widgets.Text(value=GENERATION_SENTENCE, continuous_update=False,
+                                 description="sentence", layout=widgets.Layout(width="420px")),
+        "step": widgets.IntSlider(value=4, min=1, max=16, description="tokens so far"),
+        "mask": widgets.Checkbox(value=True, description="causal mask"),
+    }
+    explorer = Explorer(make_draw_generation(counted), controls,
+                        "Causal generation: one token at a time")
+
+    def fit_slider(change):
+        """Let the step slider reach exactly the typed sentence's last token."""
+        n = len(tokenize(change["new"]))
+        if 1 <= n <= 16:
+            controls["step"].max = n
+
+    controls["sentence"].observe(fit_slider, names="value")
+    fit_slider({"new": GENERATION_SENTENCE})
+    return explorer
+
+
+def explorers() -> dict[str, Explorer]:
+    """Every explorer of 05_positions, built with the notebook's default data (Lee)."""
+    od = offset_data()
+    return {"offsets": offsets_explorer(od), "kernel": kernel_explorer(od),
+            "generation": generation_explorer(od.counted)}
