@@ -49,23 +49,35 @@ def expected_2() -> np.ndarray:
     return cooccurrence.count(list(toy.docs), len(toy.vocab), 4, "linear", "right").toarray()
 
 
+def _compare_with_diagnoses(answer, expected, hint, what, diagnoses):
+    """`compare_arrays`; when only the values are wrong, the first diagnosis that fits.
+
+    `diagnoses` is a list of (test on the answer array, message) for the usual mistakes.
+    """
+    feedback = compare_arrays(answer, expected, hint, what=what)
+    if feedback.correct or feedback.message != hint:
+        return feedback
+    got = np.asarray(answer.toarray() if hasattr(answer, "toarray") else answer, dtype=float)
+    for wrong, message in diagnoses:
+        if wrong(got):
+            return Feedback(False, message)
+    return feedback
+
+
 def check_2(answer) -> Feedback:
     """Exercise 2: build linear-weighted X_right (K = 4) on the toy corpus from offset counts."""
     toy = data.toy()
     flat = cooccurrence.count(list(toy.docs), len(toy.vocab), 4, "flat", "right").toarray()
-    feedback = compare_arrays(
-        answer, expected_2(),
+    expected = expected_2()
+    return _compare_with_diagnoses(
+        answer, expected,
         "weigh offset d by (K - d + 1) / K: sum (4 - d + 1) / 4 * offset_counts(docs, V, d) "
         "for d = 1..4.",
-        what="matrix")
-    if not feedback.correct and feedback.message.startswith("weigh"):
-        got = np.asarray(answer.toarray() if hasattr(answer, "toarray") else answer, dtype=float)
-        if np.allclose(got, flat):
-            return Feedback(False, "that is the flat count: every offset got weight 1.")
-        if np.allclose(got, expected_2().T):
-            return Feedback(False, "that is X_left: use offset_counts (w after u), not its "
-                                   "transpose.")
-    return feedback
+        "matrix",
+        [(lambda got: np.allclose(got, flat),
+          "that is the flat count: every offset got weight 1."),
+         (lambda got: np.allclose(got, expected.T),
+          "that is X_left: use offset_counts (w after u), not its transpose.")])
 
 
 def expected_3() -> np.ndarray:
@@ -76,21 +88,18 @@ def expected_3() -> np.ndarray:
 def check_3(answer) -> Feedback:
     """Exercise 3: PPMI of the toy counts from X with numpy only."""
     X = data.toy().X.toarray()
-    feedback = compare_arrays(
+    with np.errstate(divide="ignore"):
+        no_n = np.log(X) - np.log(X.sum(1))[:, None] - np.log(X.sum(0))[None, :]
+    return _compare_with_diagnoses(
         answer, expected_3(),
         "PMI = log(X * N / (X_u X_w)) with N = X.sum(), X_u = X.sum(1)[:, None] and "
         "X_w = X.sum(0)[None, :]; then keep max(PMI, 0) and put 0 where X is 0.",
-        what="PPMI matrix")
-    if not feedback.correct and feedback.message.startswith("PMI"):
-        got = np.asarray(answer.toarray() if hasattr(answer, "toarray") else answer, dtype=float)
-        if np.isnan(got).any() or np.isinf(got).any():
-            return Feedback(False, "your matrix has inf or nan where X is 0: PPMI is 0 there.")
-        with np.errstate(divide="ignore"):
-            no_n = np.log(X) - np.log(X.sum(1))[:, None] - np.log(X.sum(0))[None, :]
-        if np.allclose(got, np.where(X > 0, np.maximum(no_n, 0), 0)):
-            return Feedback(False, "you left out N = X.sum(): PMI compares P(u, w) = X_uw / N "
-                                   "with P(u) P(w) = (X_u / N)(X_w / N).")
-    return feedback
+        "PPMI matrix",
+        [(lambda got: not np.isfinite(got).all(),
+          "your matrix has inf or nan where X is 0: PPMI is 0 there."),
+         (lambda got: np.allclose(got, np.where(X > 0, np.maximum(no_n, 0), 0)),
+          "you left out N = X.sum(): PMI compares P(u, w) = X_uw / N with P(u) P(w) = "
+          "(X_u / N)(X_w / N).")])
 
 
 def expected_4() -> float:
