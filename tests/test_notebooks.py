@@ -167,3 +167,19 @@ def test_no_javascript_from_a_cdn():
     offenders = [path.relative_to(ROOT) for path in files
                  if path.exists() and CDN.search(path.read_text(errors="replace"))]
     assert not offenders, f"JavaScript from a CDN in: {offenders}"
+
+
+def test_slides_embed_reveal_and_load_nothing():
+    """`python3 course.py slides` settings: a deck with reveal.js inside and no external URL."""
+    from nbconvert import SlidesExporter
+    from traitlets.config import Config
+
+    template_dir = str(ROOT / "slides_template")
+    config = Config({"TemplateExporter": {"extra_template_basedirs": [template_dir]},
+                     "SlidesExporter": {"reveal_theme": "white", "reveal_url_prefix": "embedded"}})
+    exporter = SlidesExporter(config=config, template_name="course_reveal")
+    deck, _ = exporter.from_notebook_node(read(NOTEBOOKS[0]))
+    assert "Reveal.initialize" in deck and "<section" in deck
+    loads = re.findall(r"<(?:script|link|img)[^>]+(?:src|href)=[\"']([^\"']+)", deck)
+    assert not [url for url in loads if not url.startswith("data:")], loads[:5]
+    assert not CDN.search(deck)
