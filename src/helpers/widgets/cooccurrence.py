@@ -33,9 +33,9 @@ def draw_counts(window=4, weighting="harmonic", direction="both", words=TOY_WORD
     X_right = cooccurrence.count(docs, V, window, weighting, "right")
     shown = X[rows][:, rows].toarray()  # (k, k)
     asymmetry = (X_right - X_right.T)[rows][:, rows].toarray()  # (k, k)
-    fig, axes = new_figure(10.5, 4.6, ncols=2)
+    fig, axes = new_figure(10.5, 4.6, ncols=2, layout=None)
+    fig.subplots_adjust(left=0.1, right=0.98, bottom=0.2, top=0.93, wspace=0.05)
     left, right = axes[0]
-    _fixed_layout(fig, [left, right], bottom=0.2, top=0.93, lefts=(0.1, 0.55), width=0.43)
     heatmap(left, np.where(shown > 0, shown, np.nan), words, words, fmt="{:.2g}",
             title=f"X ({direction}, window {window}, {weighting}); blank = 0")
     heatmap(right, asymmetry, words, words, center=True, annotate=False,
@@ -48,13 +48,6 @@ def draw_counts(window=4, weighting="harmonic", direction="both", words=TOY_WORD
     caption = (f"X[bank, river] = {X[u, w]:.3f}   X[river, bank] = {X[w, u]:.3f}   "
                f"sum of all counts = {X.sum():.2f}   symmetric: {abs(X - X.T).max() < 1e-12}")
     return fig, caption
-
-
-def _fixed_layout(fig, axes, bottom, top, lefts, width):
-    """Place `axes` by hand (figure fractions): a fixed layout redraws much faster."""
-    fig.set_layout_engine("none")
-    for ax, left in zip(axes, lefts, strict=True):
-        ax.set_position([left, bottom, width, top - bottom])
 
 
 def counts_explorer() -> Explorer:
@@ -102,10 +95,10 @@ def make_draw_neighbours(counted, tables):
             raise ValueError(f"operator must be 'PPMI' or 'PPMI, cds 0.75', got {operator!r}.")
         u = vocab.index[word]
         height = 0.25 * k + 1.2
-        fig, axes = new_figure(9.0, height, ncols=2)
+        fig, axes = new_figure(9.0, height, ncols=2, layout=None)
+        fig.subplots_adjust(left=0.14, right=0.98, bottom=0.45 / height, top=1 - 0.3 / height,
+                            wspace=0.4)
         left, right = axes[0]
-        _fixed_layout(fig, [left, right], bottom=0.45 / height, top=1 - 0.3 / height,
-                      lefts=(0.14, 0.63), width=0.35)
         for ax, name, color in ((left, "raw counts X", "C0"), (right, operator, "C2")):
             scores = tables[name][u]  # (|V|,)
             top = np.argsort(-scores, kind="stable")[:k]
