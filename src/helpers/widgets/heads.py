@@ -48,6 +48,15 @@ def lee_relations(counted=None, max_rank=32):
     return Relations(counted.vocab, local, topical, factors)
 
 
+def _three_panels():
+    """A figure with three heatmap axes placed by hand (a fixed layout redraws faster)."""
+    fig, axes = new_figure(11.0, 3.9, ncols=3)
+    fig.set_layout_engine("none")
+    for ax, left in zip(axes[0], (0.09, 0.395, 0.70), strict=True):
+        ax.set_position([left, 0.22, 0.285, 0.70])
+    return fig, axes
+
+
 def _restricted(S, ids, name):
     M = S[np.ix_(ids, ids)]
     if np.any(M.sum(axis=1) == 0):
@@ -69,7 +78,7 @@ def make_draw_mixing(rel):
         blend = (1 - alpha) * rel.local[np.ix_(ids, ids)] + alpha * rel.topical[np.ix_(ids, ids)]
         A = softmax(np.log(blend + EPS))  # (n, n)
         words = rel.vocab.decode(ids)
-        fig, axes = new_figure(11.0, 3.9, ncols=3)
+        fig, axes = _three_panels()
         for ax, M, title in zip(axes[0], (P_local, P_topic, A), (
                 "head 1: local target", "head 2: topical target", f"one head, α = {alpha:.2f}"),
                 strict=True):
@@ -118,7 +127,7 @@ def make_draw_heads(rel):
             W_q, W_k = rel.factors[name]
             weights[name] = softmax(W_q[ids, :rank] @ W_k[ids, :rank].T)  # (n, n)
         words = rel.vocab.decode(ids)
-        fig, axes = new_figure(11.0, 3.9, ncols=3)
+        fig, axes = _three_panels()
         titles = (f"head 1 (local), rank {k}", f"head 2 (topical), rank {k}",
                   f"one head (sum), rank {2 * k}")
         for ax, name, title in zip(axes[0], ("local", "topical", "sum"), titles, strict=True):
@@ -164,6 +173,8 @@ def make_draw_alignment(par, T):
         tgt, src = par.target[pair], par.source[pair]
         A = softmax(np.log(T_noisy[np.ix_(tgt, src)]))  # (J, I)
         fig, ax = new_figure(4.8, 3.6)
+        fig.set_layout_engine("none")
+        ax.set_position([0.22, 0.22, 0.74, 0.70])
         heatmap(ax, A, par.target_vocab.decode(tgt), par.source_vocab.decode(src),
                 title=f"cross-attention, noise {noise:.1f}")
         ax.set_ylabel("German (queries)")
