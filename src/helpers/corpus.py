@@ -211,3 +211,91 @@ def sentence_ids(text: str, vocab: Vocabulary, max_tokens: int = 30) -> np.ndarr
             "pictures stay readable."
         )
     return vocab.encode(tokens)
+
+
+TEXT8_URL = "http://mattmahoney.net/dc/text8.zip"
+TEXT8_SHA256 = "a6640522afe85d1963ad56c05b0ede0a0c000dddc9671758a6cc09b7a38e5232"
+
+
+def text8_path(url: str = TEXT8_URL, sha256: str = TEXT8_SHA256, timeout: float = 60.0) -> Path:
+    """The text8 archive (31 MB zip), downloaded once into the course cache and verified.
+
+    The file lives at `helpers.cache.cache_dir() / "text8.zip"` (`.cache/` at the repository
+    root unless ATTENTION_COURSE_CACHE names another folder). A download whose SHA-256 differs
+    from `sha256` is deleted and reported; offline, a ValueError says where to put a copy made
+    by hand. Introduced in 02_glove.
+    """
+    import hashlib
+    import urllib.request
+
+    from .cache import cache_dir
+
+    path = cache_dir() / "text8.zip"
+    if path.exists():
+        return path
+    partial = path.with_suffix(".zip.part")
+    digest = hashlib.sha256()
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response, open(partial, "wb") as out:
+            while block := response.read(1 << 20):
+                digest.update(block)
+                out.write(block)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise ValueError(
+            f"Could not download text8 from {url} ({exc}). Check the network connection, or "
+            f"download the file by hand and save it as {path}."
+        ) from exc
+    if digest.hexdigest() != sha256:
+        partial.unlink()
+        raise ValueError(
+            f"The file downloaded from {url} has SHA-256 {digest.hexdigest()}, expected "
+            f"{sha256}: it is damaged or not text8. Nothing was kept; try again later."
+        )
+    partial.replace(path)
+    return path
+
+
+def text8(min_count: int = 5, url: str = TEXT8_URL, sha256: str = TEXT8_SHA256,
+          chunk_chars: int = 1 << 24):
+    """text8 (17,005,207 tokens of cleaned English Wikipedia) as a vocabulary and one id stream.
+
+    Returns (Vocabulary of words seen at least `min_count` times, ids (n,) int64 with rarer
+    words dropped), ready for `cooccurrence.count(ids, len(vocab), window=10)`. The text is
+    read in chunks of about `chunk_chars` characters, so no list of 17 million strings is ever
+    built. Downloads on first use (see `text8_path`). Introduced in 02_glove.
+    """
+    import zipfile
+
+    if isinstance(min_count, bool) or not isinstance(min_count, int) or min_count < 1:
+        raise ValueError(f"min_count must be a whole number >= 1, got {min_count!r}.")
+    with zipfile.ZipFile(text8_path(url, sha256)) as archive:
+        names = archive.namelist()
+        if names != ["text8"]:
+            raise ValueError(f"The text8 archive should hold one file 'text8', found {names}.")
+        text = archive.read("text8").decode("ascii")
+    chunks = _space_chunks(text, chunk_chars)
+    frequency: Counter = Counter()
+    for chunk in chunks:
+        frequency.update(chunk.split())
+    kept = sorted(((w, c) for w, c in frequency.items() if c >= min_count),
+                  key=lambda wc: (-wc[1], wc[0]))
+    if not kept:
+        raise ValueError(f"No word of text8 occurs at least min_count={min_count} times.")
+    vocab = Vocabulary(tuple(w for w, _ in kept), np.array([c for _, c in kept], dtype=np.int64),
+                       {w: i for i, (w, _) in enumerate(kept)})
+    lookup = dict.fromkeys(frequency, -1) | vocab.index  # every type -> id, or -1 if too rare
+    ids = np.concatenate([np.fromiter(map(lookup.__getitem__, chunk.split()), dtype=np.int64)
+                          for chunk in chunks])
+    return vocab, ids[ids >= 0]
+
+
+def _space_chunks(text: str, size: int) -> list[str]:
+    """`text` cut into pieces of about `size` characters, each cut made at a space."""
+    pieces, start = [], 0
+    while start < len(text):
+        end = text.find(" ", start + size)
+        end = len(text) if end == -1 else end
+        pieces.append(text[start:end])
+        start = end
+    return pieces
