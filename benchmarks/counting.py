@@ -64,6 +64,8 @@ def widget_values(control):
     """A cycle of values for a control: every option, or a spread over a slider's range."""
     if hasattr(control, "options") and control.options and not hasattr(control, "ensure_option"):
         return [option if isinstance(option, str) else option[1] for option in control.options]
+    if isinstance(control.value, bool):
+        return [True, False]
     if hasattr(control, "ensure_option"):
         return ["money", "police", "fire", "government", "bank", "president", "the", "year"]
     return sorted({int(v) for v in np.linspace(control.min, control.max, 6)})

@@ -22,7 +22,7 @@ def test_explorers_build_with_a_figure(explorers):
 
 @pytest.mark.parametrize("name, value", [
     ("window", 1), ("window", 10), ("weighting", "flat"), ("weighting", "linear"),
-    ("direction", "right"), ("direction", "left"),
+    ("direction", "right"), ("direction", "left"), ("numbers", True), ("numbers", False),
 ])
 def test_counts_controls_redraw(explorers, name, value):
     explorer = explorers["counts"]

@@ -17,11 +17,13 @@ TOY_WORDS = ("the", "bank", "river", "water", "muddy", "fish",
 NEIGHBOUR_EXAMPLES = ("bank", "money", "fire", "police", "government", "president")
 
 
-def draw_counts(window=4, weighting="harmonic", direction="both", words=TOY_WORDS):
+def draw_counts(window=4, weighting="harmonic", direction="both", numbers=False,
+                words=TOY_WORDS):
     """Heatmaps of the toy counts X (direction as chosen) and of X_right - X_rightᵀ.
 
     Both panels show the rows and columns of `words` only (at most 12 words of the toy
-    vocabulary). Returns (Figure, caption). Introduced in 01_cooccurrence.
+    vocabulary); `numbers` writes each count in its cell. Returns (Figure, caption).
+    Introduced in 01_cooccurrence.
     """
     toy = data.toy()
     words = tuple(words)
@@ -36,7 +38,7 @@ def draw_counts(window=4, weighting="harmonic", direction="both", words=TOY_WORD
     fig, axes = new_figure(10.5, 4.6, ncols=2, layout=None)
     fig.subplots_adjust(left=0.1, right=0.98, bottom=0.2, top=0.93, wspace=0.05)
     left, right = axes[0]
-    heatmap(left, np.where(shown > 0, shown, np.nan), words, words, fmt="{:.2g}",
+    heatmap(left, np.where(shown > 0, shown, np.nan), words, words, fmt="{:.2g}", annotate=numbers,
             title=f"X ({direction}, window {window}, {weighting}); blank = 0")
     heatmap(right, asymmetry, words, words, center=True, annotate=False,
             title="X_right - X_rightᵀ: red = w follows u more often")
@@ -58,6 +60,7 @@ def counts_explorer() -> Explorer:
                                            value="harmonic", description="weighting"),
         "direction": widgets.ToggleButtons(options=list(cooccurrence.DIRECTIONS),
                                            value="both", description="direction"),
+        "numbers": widgets.Checkbox(value=False, description="show the numbers"),
     }
     return Explorer(draw_counts, controls, "Co-occurrence counts on the toy corpus")
 
