@@ -1,0 +1,319 @@
+"""Projecting the corpus operator S into one sentence: Q, M = Q S Qᵀ, E = M (Q S), softmax.
+
+Introduced in 03_projection. A sentence is a 1-D array `ids` of n token ids t_1..t_n. The
+selector Q (n, |V|) has rows e_{t_i}ᵀ, so Q S Qᵀ is S read at the sentence's words,
+`S[np.ix_(ids, ids)]`: nothing here ever forms Q except `selector`, which draws it.
+Row vectors throughout: position i is a query row, positions j are keys (columns).
+"""
+
+from typing import NamedTuple
+
+import numpy as np
+import scipy.sparse as sp
+
+from .attention import softmax
+
+
+def selector(ids, vocab_size):
+    """The one-hot selector Q (n, |V|): Q[i, v] = 1 if t_i = v, else 0 (float64).
+
+    Q x picks x[t_i]; Q W is the embedding lookup W[ids]; Q Qᵀ is the same-token indicator and
+    Qᵀ Q = diag(in-sentence counts). Introduced in 03_projection.
+    """
+    ids = check_ids(ids, vocab_size)
+    Q = np.zeros((ids.size, vocab_size))
+    Q[np.arange(ids.size), ids] = 1.0
+    return Q
+
+
+def project(S, ids):
+    """The core projection M = Q S Qᵀ (n, n), computed by indexing: M[i, j] = S[t_i, t_j].
+
+    S is a dense or scipy.sparse (|V|, |V|) operator; entries may be -inf (log of a zero count).
+    Introduced in 03_projection.
+    """
+    S = check_operator(S)
+    ids = check_ids(ids, S.shape[0])
+    if sp.issparse(S):
+        return S[ids][:, ids].toarray()  # (n, n)
+    return np.asarray(S[np.ix_(ids, ids)], dtype=float)  # (n, n)
+
+
+def profiles(S, ids):
+    """Q S (n, |V|): row i is the corpus profile S[t_i, :] of the word at position i (dense).
+
+    Introduced in 03_projection.
+    """
+    S = check_operator(S)
+    ids = check_ids(ids, S.shape[0])
+    rows = S[ids]
+    return rows.toarray() if sp.issparse(rows) else np.asarray(rows, dtype=float)
+
+
+def predictions(S, ids):
+    """Vocabulary-level predictions E = M (Q S) = Q S Π S (n, |V|), with Π = Qᵀ Q.
+
+    E[i, v] = Σ_j S[t_i, t_j] S[t_j, v]: two-hop association paths t_i → t_j → v whose middle
+    word t_j is in the sentence. S must be finite on the sentence's rows. Introduced in
+    03_projection.
+    """
+    QS = profiles(S, ids)  # (n, |V|)
+    if not np.isfinite(QS).all():
+        raise ValueError(
+            "S has -inf or NaN in the sentence's rows, so two-hop sums are undefined: use a "
+            "finite operator such as log(1 + X) or PPMI."
+        )
+    M = QS[:, check_ids(ids, QS.shape[1])]  # (n, n), the same as project(S, ids)
+    return M @ QS  # (n, |V|)
+
+
+def two_hop(S, ids):
+    """The context-free two-hop predictions Q S² (n, |V|): paths through every word.
+
+    Q S² − E sums the paths whose middle word is *not* in the sentence. Introduced in
+    03_projection.
+    """
+    QS = profiles(S, ids)  # (n, |V|)
+    if not np.isfinite(QS).all():
+        raise ValueError("S must be finite on the sentence's rows for two-hop sums.")
+    return np.asarray(QS @ check_operator(S))  # (n, |V|)
+
+
+def restricted_conditional(X, ids, smoothing=0.0):
+    """P(t_j | t_i) renormalised over the sentence's positions j: an (n, n) row-stochastic matrix.
+
+    R[i, j] = X[t_i, t_j] / Σ_k X[t_i, t_k], with counts X (|V|, |V|) dense or sparse, plus
+    `smoothing` added to every count (Q (X + ε) Qᵀ = Q X Qᵀ + ε). The sum runs over positions,
+    so a word repeated c times is counted c times: the mass a word w receives from position i
+    is c_w P(w | t_i) / Σ_w' c_w' P(w' | t_i), exactly what softmax(Q log X Qᵀ) gives.
+    A position whose word co-occurs with none of the sentence's words has no distribution:
+    ValueError. Introduced in 03_projection.
+    """
+    if isinstance(smoothing, bool) or not isinstance(smoothing, (int, float)) or smoothing < 0:
+        raise ValueError(f"smoothing must be a number >= 0, got {smoothing!r}.")
+    M = project(X, ids) + smoothing  # (n, n)
+    if np.isnan(M).any() or np.isinf(M).any() or (M < 0).any():
+        raise ValueError("Counts must be finite and non-negative; pass counts X, not log X.")
+    total = M.sum(axis=1, keepdims=True)  # (n, 1)
+    empty = np.flatnonzero(total[:, 0] == 0)
+    if empty.size:
+        raise ValueError(
+            f"Position(s) {empty.tolist()} co-occur with no word of the sentence, so their "
+            "restricted conditional is undefined: add a related word or pass smoothing > 0."
+        )
+    return M / total
+
+
+def log_counts(X, ids, smoothing=0.0):
+    """Q log(X + ε) Qᵀ (n, n): the logits whose softmax is the restricted conditional.
+
+    Zero counts give -inf, which softmax turns into exactly zero weight (a mask).
+    Introduced in 03_projection.
+    """
+    if isinstance(smoothing, bool) or not isinstance(smoothing, (int, float)) or smoothing < 0:
+        raise ValueError(f"smoothing must be a number >= 0, got {smoothing!r}.")
+    M = project(X, ids) + smoothing  # (n, n)
+    if (M < 0).any():
+        raise ValueError("Counts must be non-negative; pass counts X, not log X.")
+    with np.errstate(divide="ignore"):
+        return np.log(M)
+
+
+def kl_rows(P, A):
+    """KL(P_i ‖ A_i) for each row i of two (n, m) row-stochastic matrices, in nats, shape (n,).
+
+    Terms with P = 0 count 0; a row where A = 0 but P > 0 gives inf. Introduced in 03_projection.
+    """
+    P, A = np.asarray(P, dtype=float), np.asarray(A, dtype=float)
+    if P.shape != A.shape or P.ndim != 2:
+        raise ValueError(f"P and A must be 2-D with the same shape, got {P.shape} and {A.shape}.")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = np.where(P > 0, P * (np.log(P) - np.log(A)), 0.0)
+    return terms.sum(axis=1)
+
+
+def lift(B, ids, vocab_size):
+    """Qᵀ B Q (|V|, |V|) as a CSR matrix: an (n, n) matrix read back into vocabulary space.
+
+    Entry (u, w) sums B[i, j] over the positions with t_i = u and t_j = w. Introduced in
+    03_projection.
+    """
+    ids = check_ids(ids, vocab_size)
+    B = _check_square(B, ids.size, "B")
+    rows, cols = np.repeat(ids, ids.size), np.tile(ids, ids.size)
+    lifted = sp.csr_matrix((B.ravel(), (rows, cols)), shape=(vocab_size, vocab_size))
+    lifted.sum_duplicates()
+    return lifted
+
+
+def approximation_error(S, ids, B):
+    """‖S − Qᵀ B Q‖_F²: how well an (n, n) matrix B, lifted to the vocabulary, approximates S.
+
+    Computed without forming a dense (|V|, |V|) difference: ‖S‖² − 2⟨Q S Qᵀ, B⟩ + ‖Qᵀ B Q‖².
+    For distinct tokens its unique minimiser is B = M = Q S Qᵀ, with minimum ‖S‖² − ‖M‖²
+    (see `best_approximation_residual`). Introduced in 03_projection.
+    """
+    S = check_operator(S)
+    M = project(S, ids)  # (n, n)
+    B = _check_square(B, M.shape[0], "B")
+    lifted = lift(B, ids, S.shape[0])
+    return float(_squared_norm(S) - 2.0 * np.sum(M * B) + lifted.multiply(lifted).sum())
+
+
+def best_approximation_residual(S, ids):
+    """‖S‖_F² − ‖M‖_F², the smallest ‖S − Qᵀ B Q‖_F² over all B when the tokens are distinct.
+
+    It is the squared mass of S outside the sentence's block: what no operator living on the
+    sentence can represent. Introduced in 03_projection.
+    """
+    S = check_operator(S)
+    ids = check_ids(ids, S.shape[0])
+    if np.unique(ids).size != ids.size:
+        raise ValueError(
+            "The sentence repeats a token, so Qᵀ has no orthonormal columns and the residual "
+            "formula does not apply: use approximation_error(S, ids, B) instead."
+        )
+    return float(_squared_norm(S) - np.sum(project(S, ids) ** 2))
+
+
+class Lifting(NamedTuple):
+    """Least-squares solution of the lifting equation Qᵀ B Q = Π S Π.
+
+    B (n, n) is the minimum-norm solution; rank is the rank of the linear system and unknowns
+    = n²: the solution is unique exactly when rank == unknowns. residual is the squared norm
+    of Qᵀ B Q − Π S Π (0 when the equation is solvable).
+    """
+
+    B: np.ndarray
+    rank: int
+    unknowns: int
+    residual: float
+
+
+def solve_lifting(S, ids):
+    """Solve Qᵀ B Q = Π S Π for B (n, n) by least squares; returns a `Lifting`.
+
+    Only the rows and columns of the sentence's k distinct words carry equations, so the
+    system is (Q_kᵀ ⊗ Q_kᵀ) vec(B) = vec(S[words, words]) with k² equations in n² unknowns
+    (row-major vec). With distinct tokens it has full rank and B = M; with a repeated token it
+    loses rank and lstsq returns only the minimum-norm solution. Introduced in 03_projection.
+    """
+    S = check_operator(S)
+    ids = check_ids(ids, S.shape[0])
+    if ids.size > 40:
+        raise ValueError(f"The lifting system has n⁴ entries; keep n <= 40 (got {ids.size}).")
+    words = np.unique(ids)
+    Qk = (ids[:, None] == words[None, :]).astype(float)  # (n, k), Q restricted to the words
+    system = np.kron(Qk.T, Qk.T)  # (k², n²)
+    target = project(S, words).ravel()  # (k²,), Π S Π on its nonzero block
+    solution, _, rank, _ = np.linalg.lstsq(system, target, rcond=None)
+    residual = float(np.sum((system @ solution - target) ** 2))
+    n = ids.size
+    return Lifting(solution.reshape(n, n), int(rank), n * n, residual)
+
+
+def check_ids(ids, vocab_size):
+    """`ids` as a 1-D int64 array, or a ValueError that says how to fix it."""
+    if isinstance(vocab_size, bool) or not isinstance(vocab_size, (int, np.integer)) \
+            or vocab_size < 1:
+        raise ValueError(f"vocab_size must be a whole number >= 1, got {vocab_size!r}.")
+    if isinstance(ids, str):
+        raise ValueError("ids must be token ids; turn text into ids with corpus.sentence_ids.")
+    a = np.asarray(ids)
+    if a.ndim != 1:
+        raise ValueError(f"ids must be a 1-D array of token ids, got shape {a.shape}.")
+    if a.size == 0:
+        raise ValueError("The sentence is empty: give at least one token id.")
+    if not np.issubdtype(a.dtype, np.integer):
+        raise ValueError(
+            f"Token ids must be whole numbers, got dtype {a.dtype}: encode words with "
+            "Vocabulary.encode first."
+        )
+    if a.min() < 0 or a.max() >= vocab_size:
+        raise ValueError(
+            f"Token ids must lie in 0..{vocab_size - 1} (the operator's size); got "
+            f"{a.min()}..{a.max()}. Use ids from the same vocabulary as S."
+        )
+    return a.astype(np.int64)
+
+
+def check_operator(S):
+    """A square (|V|, |V|) numeric operator, dense (ndarray) or scipy.sparse; else ValueError."""
+    if not sp.issparse(S):
+        S = np.asarray(S)
+        if not np.issubdtype(S.dtype, np.number):
+            raise ValueError(f"S must hold numbers, got dtype {S.dtype}.")
+    if S.ndim != 2 or S.shape[0] != S.shape[1]:
+        raise ValueError(
+            f"S must be a square (|V|, |V|) operator, got shape {S.shape}: build it from the "
+            "counts X of the whole vocabulary."
+        )
+    if sp.issparse(S) and S.format != "csr":
+        S = S.tocsr()
+    return S
+
+
+def _check_square(B, n, name):
+    B = np.asarray(B, dtype=float)
+    if B.shape != (n, n):
+        raise ValueError(f"{name} must be ({n}, {n}), one row and column per token; got {B.shape}.")
+    return B
+
+
+def _squared_norm(S):
+    if sp.issparse(S):
+        return float(S.multiply(S).sum())
+    return float(np.sum(np.asarray(S, dtype=float) ** 2))
+
+
+def glove_logits(fit, ids, query_bias=False, key_bias=True):
+    """GloVe attention logits (n, n): w_{t_i}·w̃_{t_j} + b̃_{t_j} (+ b_{t_i} if query_bias).
+
+    `fit` is a `glove.GloVe`. Since w_i·w̃_j + b_i + b̃_j ≈ log X_ij, their softmax over j
+    approximates the restricted conditional; the query bias b_i is constant along a row and
+    cancels in the softmax, the key bias b̃_j does not. Introduced in 03_projection.
+    """
+    ids = check_ids(ids, fit.W.shape[0])
+    L = fit.W[ids] @ fit.W_context[ids].T  # (n, n)
+    if key_bias:
+        L = L + fit.b_context[ids][None, :]
+    if query_bias:
+        L = L + fit.b[ids][:, None]
+    return L
+
+
+def restricted_kl(X, ids, logits):
+    """KL(R_i ‖ softmax(logits)_i) per position (n,), R the exact restricted conditional.
+
+    `logits` is (n, n). Positions whose word co-occurs with no word of the sentence have no
+    R and get NaN; average with np.nanmean. Introduced in 03_projection.
+    """
+    counts = project(X, ids)  # (n, n)
+    logits = _check_square(logits, counts.shape[0], "logits")
+    total = counts.sum(axis=1, keepdims=True)
+    defined = total[:, 0] > 0
+    out = np.full(counts.shape[0], np.nan)
+    if defined.any():
+        R = counts[defined] / total[defined]
+        out[defined] = kl_rows(R, softmax(logits[defined]))
+    return out
+
+
+def sample_sentences(docs, length, count, seed=0):
+    """`count` windows of `length` consecutive ids from `docs`: an int64 (count, length) array.
+
+    Each window lies inside one document (documents shorter than `length` are skipped); the
+    draw is seeded. Real "sentences" for averaging over a corpus. Introduced in 03_projection.
+    """
+    for name, value in (("length", length), ("count", count)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueError(f"{name} must be a whole number >= 1, got {value!r}.")
+    docs = [np.asarray(d, dtype=np.int64) for d in docs]
+    starts = np.array([len(d) - length + 1 for d in docs])  # windows per document
+    if (starts <= 0).all():
+        raise ValueError(f"No document has {length} tokens: ask for shorter windows.")
+    weights = np.clip(starts, 0, None) / np.clip(starts, 0, None).sum()
+    rng = np.random.default_rng(seed)
+    which = rng.choice(len(docs), size=count, p=weights)
+    offsets = (rng.random(count) * starts[which]).astype(np.int64)
+    return np.stack([docs[k][o:o + length] for k, o in zip(which, offsets, strict=True)])
