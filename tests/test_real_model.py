@@ -206,3 +206,20 @@ def test_piece_counts_offsets_sum_to_right_window():
     assert np.allclose((right + right.T)[corner, corner].toarray(),
                        stats.windows[3][corner, corner].toarray())
     assert stats.counts.sum() > 60_000
+
+
+def test_agreement_shares_ranks_but_matches_the_single_functions():
+    rng = np.random.default_rng(3)
+    Y = rng.random((3, 400))
+    strata = rng.integers(-3, 4, 400)
+    x = Y[0] + rng.standard_normal(400)
+    x_part = np.where(np.abs(strata) <= 1, x, np.nan)
+    controls = np.stack([rng.random(400), np.abs(strata)])
+    out = rm.agreement(Y, {"x": x, "part": x_part}, controls, strata)
+    assert np.allclose(out["x"]["raw"], rm.spearman(Y, x))
+    assert np.allclose(out["x"]["partial"], rm.partial_spearman(Y, x, controls))
+    assert np.allclose(out["x"]["stratified"], rm.stratified_spearman(Y, x, strata))
+    near = np.abs(strata) <= 1
+    assert out["part"]["pairs"] == near.sum()
+    assert np.allclose(out["part"]["partial"],
+                       rm.partial_spearman(Y[:, near], x[near], controls[:, near]))

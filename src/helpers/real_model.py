@@ -393,6 +393,14 @@ def spearman(Y, x):
     return _corr(_ranks(Y), _ranks(x))
 
 
+def _residual_maker(controls):
+    """A function removing the least-squares fit on [1, ranks of controls] from rank vectors."""
+    controls = np.atleast_2d(controls)
+    C = np.column_stack([np.ones(controls.shape[1])] + [_ranks(c) for c in controls])
+    Q, _ = np.linalg.qr(C)
+    return lambda R: R - (R @ Q) @ Q.T
+
+
 def partial_spearman(Y, x, controls):
     """Spearman correlation of each row of Y with x after removing `controls` (c, p) from both.
 
@@ -400,13 +408,23 @@ def partial_spearman(Y, x, controls):
     subtracted (a rank partial correlation). Introduced in 08_real_model.
     """
     Y = np.atleast_2d(np.asarray(Y, dtype=float))
-    C = np.column_stack([np.ones(Y.shape[1])] + [_ranks(c) for c in np.atleast_2d(controls)])
-    Q, _ = np.linalg.qr(C)
-
-    def residual(R):
-        return R - (R @ Q) @ Q.T
-
+    residual = _residual_maker(controls)
     return _corr(residual(_ranks(Y)), residual(_ranks(x)[None])[0])
+
+
+def _stratified(ranked_strata, x, strata):
+    """Size-weighted mean of within-stratum Spearman, from the rows' ranks in each stratum."""
+    total, weight = 0.0, 0
+    for value, R in ranked_strata.items():
+        inside = strata == value
+        if inside.sum() > 2 and np.ptp(x[inside]) > 0:
+            total = total + inside.sum() * np.nan_to_num(_corr(R, _ranks(x[inside])))
+            weight += inside.sum()
+    return total / weight
+
+
+def _strata_ranks(Y, strata):
+    return {value: _ranks(Y[:, strata == value]) for value in np.unique(strata)}
 
 
 def stratified_spearman(Y, x, strata):
@@ -415,26 +433,32 @@ def stratified_spearman(Y, x, strata):
     Stratifying by the offset δ compares pairs at the same distance only.
     """
     Y = np.atleast_2d(np.asarray(Y, dtype=float))
-    total, weight = np.zeros(len(Y)), 0
-    for value in np.unique(strata):
-        inside = strata == value
-        if inside.sum() > 2 and np.ptp(x[inside]) > 0:
-            total += inside.sum() * np.nan_to_num(spearman(Y[:, inside], x[inside]))
-            weight += inside.sum()
-    return total / weight
+    return _stratified(_strata_ranks(Y, strata), np.asarray(x, dtype=float), strata)
 
 
-def agreement(Y, x, controls, strata):
-    """Raw, partial (controls removed) and offset-stratified Spearman of each row of Y with x.
+def agreement(Y, statistics, controls, strata):
+    """Raw, partial (controls removed) and offset-stratified Spearman of heads with statistics.
 
-    Y (m, p) attention of m heads over p pairs; x (p,) a statistic (nan = undefined: those pairs
-    are left out); controls (c, p); strata (p,). Returns a dict of three (m,) arrays and the
-    number of pairs used. Introduced in 08_real_model.
+    Y (m, p) attention of m heads over p pairs; statistics {name: (p,)} (nan = undefined: those
+    pairs are left out); controls (c, p); strata (p,). Returns {name: {"raw", "partial",
+    "stratified": (m,) arrays, "pairs": pairs used}}. The ranks of Y are computed once for all
+    statistics defined on the same pairs. Introduced in 08_real_model.
     """
-    use = ~np.isnan(x)
-    Y, x, controls, strata = Y[:, use], x[use], np.atleast_2d(controls)[:, use], strata[use]
-    return {"raw": spearman(Y, x), "partial": partial_spearman(Y, x, controls),
-            "stratified": stratified_spearman(Y, x, strata), "pairs": int(use.sum())}
+    controls = np.atleast_2d(controls)
+    shared, out = {}, {}
+    for name, x in statistics.items():
+        use = ~np.isnan(x)
+        key = np.packbits(use).tobytes()
+        if key not in shared:
+            R = _ranks(Y[:, use])
+            residual = _residual_maker(controls[:, use])
+            shared[key] = (R, residual, residual(R), _strata_ranks(Y[:, use], strata[use]))
+        R, residual, R_partial, R_strata = shared[key]
+        r = _ranks(x[use])
+        out[name] = {"raw": _corr(R, r), "partial": _corr(R_partial, residual(r[None])[0]),
+                     "stratified": _stratified(R_strata, x[use], strata[use]),
+                     "pairs": int(use.sum())}
+    return out
 
 
 def offset_profile(extractions, max_offset=5):
