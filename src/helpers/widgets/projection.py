@@ -1,0 +1,308 @@
+"""Explorers for 03_projection: M = Q S Qᵀ and softmax attention, E = M (Q S), GloVe's KL.
+
+`draw_attention` shows, for a typed sentence, the projection M = Q S Qᵀ, the softmax of a
+choice of logits and the exact restricted conditional side by side. `draw_predictions` puts
+a focus word's sentence-restricted predictions E[i] beside its context-free row of S and the
+full two-hop row Q S². `draw_glove_kl` compares GloVe attention of width d with the exact
+restricted conditional. Every builder precomputes the Lee operators and fits once, so an update
+only indexes. Introduced in 03_projection.
+"""
+
+from dataclasses import dataclass
+
+import ipywidgets as widgets
+import numpy as np
+import scipy.sparse as sp
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+from .. import cooccurrence, corpus, data, projection
+from ..attention import softmax
+from ..plots import bars, heatmap
+from .base import Explorer
+
+ATTENTION_SENTENCE = "the reserve bank cut interest rates again"
+PREDICTION_SENTENCE = "israeli troops in the west bank"
+S_VARIANTS = ("log(1 + X)", "PPMI", "GloVe W W̃ᵀ")
+LOGIT_VARIANTS = ("log X", "PMI", "GloVe w·w̃ + b̃", "M itself")
+PREDICTION_VARIANTS = ("PPMI", "log(1 + X)")
+KL_DIMS = (2, 5, 10, 25, 50, 100)
+KL_SAMPLE = {"length": 12, "count": 300, "seed": 0}
+SMOOTHING = 0.5
+
+
+@dataclass(frozen=True)
+class LeeOperators:
+    """The Lee operators every explorer reads: counts, log(1 + X), PPMI, PMI and a GloVe fit."""
+
+    vocab: corpus.Vocabulary
+    X: sp.csr_matrix
+    log1p: sp.csr_matrix
+    ppmi: sp.csr_matrix
+    pmi: np.ndarray
+    fit: object
+
+
+def lee_operators(counted=None, dim=50) -> LeeOperators:
+    """Build the operators once (about a second); GloVe comes from the disk cache."""
+    counted = data.lee() if counted is None else counted
+    X = counted.X
+    return LeeOperators(counted.vocab, X, X.log1p(), cooccurrence.ppmi(X),
+                        cooccurrence.pmi(X), data.lee_glove(dim=dim))
+
+
+def panels(width, height, ncols, wspace=0.12, left=0.09, bottom=0.24):
+    """A Figure with `ncols` axes in a row and a fixed layout, returns (fig, axes (ncols,)).
+
+    A fixed layout draws once per PNG, where a constrained layout draws twice: half the time
+    of an update.
+    """
+    fig = Figure(figsize=(width, height), dpi=80)
+    fig.subplots_adjust(left=left, right=0.99, bottom=bottom, top=0.9, wspace=wspace)
+    return fig, fig.subplots(1, ncols)
+
+
+def side_by_side(ax, left, right, words, left_title, right_title):
+    """Two (n, n) row-stochastic matrices in one image on one colour scale [0, 1], a gap between.
+
+    One Axes instead of two keeps an update fast; the shared scale makes them comparable.
+    """
+    n = len(words)
+    gap = np.full((n, 1), np.nan)
+    image = ax.imshow(np.ma.masked_invalid(np.hstack([left, gap, right])), aspect="auto",
+                      interpolation="nearest", cmap="magma", vmin=0.0, vmax=1.0)
+    ax.set_xticks(range(2 * n + 1), list(words) + [""] + list(words), rotation=60, ha="right",
+                  fontsize=8)
+    ax.set_yticks(range(n), words, fontsize=8)
+    ax.set_title(f"{left_title}   |   {right_title}", fontsize=10)
+    return image
+
+
+def sentence(text, vocab, max_tokens=20):
+    """Ids of a typed sentence, or a ValueError that lists the unknown words in plain words."""
+    tokens = corpus.tokenize(text if isinstance(text, str) else "")
+    unknown = list(dict.fromkeys(t for t in tokens if t not in vocab))
+    if tokens and len(tokens) <= max_tokens and unknown:
+        shown = ", ".join(f"'{w[:20]}'" for w in unknown[:6]) + (" ..." if len(unknown) > 6 else "")
+        raise ValueError(
+            f"Not in the Lee vocabulary (words seen at least 5 times): {shown}. Try other "
+            "words, e.g. bank, west, israeli, reserve, interest, fire, police, government."
+        )
+    return corpus.sentence_ids(text, vocab, max_tokens=max_tokens)
+
+
+def _logits(ops, ids, variant, S_variant, smoothing):
+    """The (n, n) logits of the softmax panel for `variant`."""
+    if variant == "log X":
+        return projection.log_counts(ops.X, ids, smoothing)
+    if variant == "PMI":
+        return projection.project(ops.pmi, ids)
+    if variant == "GloVe w·w̃ + b̃":
+        return projection.glove_logits(ops.fit, ids)
+    if variant == "M itself":
+        return _operator_block(ops, ids, S_variant)
+    raise ValueError(f"logits must be one of {LOGIT_VARIANTS}, got {variant!r}.")
+
+
+def _operator_block(ops, ids, variant):
+    """M = Q S Qᵀ (n, n) for the S variant named `variant`."""
+    if variant == "log(1 + X)":
+        return projection.project(ops.log1p, ids)
+    if variant == "PPMI":
+        return projection.project(ops.ppmi, ids)
+    if variant == "GloVe W W̃ᵀ":
+        return projection.glove_logits(ops.fit, ids, key_bias=False)
+    raise ValueError(f"S must be one of {S_VARIANTS}, got {variant!r}.")
+
+
+def make_draw_attention(ops):
+    """A drawing function (sentence, S, logits, smooth) -> (Figure, caption) on `ops`."""
+
+    def draw_attention(sentence_text=ATTENTION_SENTENCE, S="PPMI", logits="log X",
+                       smooth=False):
+        """M = Q S Qᵀ, softmax(logits) and the exact restricted conditional R, side by side."""
+        ids = sentence(sentence_text, ops.vocab)
+        eps = SMOOTHING if smooth else 0.0
+        words = ops.vocab.decode(ids)
+        M = _operator_block(ops, ids, S)  # (n, n)
+        try:
+            R = projection.restricted_conditional(ops.X, ids, eps)  # (n, n)
+        except ValueError:
+            lonely = np.flatnonzero(projection.project(ops.X, ids).sum(axis=1) == 0)
+            raise ValueError(
+                f"{', '.join(repr(words[i]) for i in lonely[:5])} co-occurs with no word of "
+                "this sentence in the Lee corpus, so P(t_j | t_i) restricted to the sentence "
+                "is undefined: tick 'smooth' or add a related word."
+            ) from None
+        A = softmax(_logits(ops, ids, logits, S, eps))  # (n, n)
+        fig, axes = panels(12.0, 4.2, ncols=2, wspace=0.08)
+        fig.axes[0].set_position([0.07, 0.24, 0.28, 0.66])
+        fig.axes[1].set_position([0.38, 0.24, 0.61, 0.66])
+        heatmap(axes[0], M, words, words, title=f"M = Q S Qᵀ, S = {S}", annotate=False)
+        axes[0].set_ylabel("query position i")
+        side_by_side(axes[1], A, R, words, f"softmax({logits})", "restricted P(t_j | t_i)")
+        axes[1].tick_params(labelleft=False)
+        kl = projection.kl_rows(R, A)
+        caption = (f"max |softmax - R| = {np.abs(A - R).max():.2e}   mean KL(R || softmax) = "
+                   f"{kl.mean():.4f} nats   M symmetric: {np.allclose(M, M.T)}"
+                   + (f"   counts smoothed by +{SMOOTHING}" if smooth else ""))
+        return fig, caption
+
+    return draw_attention
+
+
+def attention_explorer(ops=None) -> Explorer:
+    """Sentence box, S dropdown, logits dropdown and smoothing toggle for `draw_attention`."""
+    ops = lee_operators() if ops is None else ops
+    controls = {
+        "sentence_text": widgets.Text(value=ATTENTION_SENTENCE, continuous_update=False,
+                                      description="sentence",
+                                      layout=widgets.Layout(width="420px")),
+        "S": widgets.Dropdown(options=list(S_VARIANTS), value="PPMI", description="S for M"),
+        "logits": widgets.Dropdown(options=list(LOGIT_VARIANTS), value="log X",
+                                   description="logits"),
+        "smooth": widgets.Checkbox(value=False, description=f"smooth (X + {SMOOTHING})"),
+    }
+    return Explorer(make_draw_attention(ops), controls,
+                    "Projection, softmax attention and the restricted conditional (Lee)")
+
+
+def make_draw_predictions(ops):
+    """A drawing function (sentence, focus, S, k, hide) -> (Figure, caption) on `ops`."""
+    operators = {"PPMI": ops.ppmi, "log(1 + X)": ops.log1p}
+
+    def draw_predictions(sentence_text=PREDICTION_SENTENCE, focus="bank", S="PPMI", k=10,
+                         hide_sentence=True):
+        """Top-k of E[i] (in this sentence) beside S[t_i] (no context); Q S² in the caption."""
+        ids = sentence(sentence_text, ops.vocab)
+        words = ops.vocab.decode(ids)
+        focus = focus.strip().lower() if isinstance(focus, str) else ""
+        if focus not in words:
+            raise ValueError(
+                f"The focus word '{focus[:20]}' is not in the sentence; pick one of: "
+                f"{', '.join(dict.fromkeys(words))}."
+            )
+        if S not in operators:
+            raise ValueError(f"S must be one of {PREDICTION_VARIANTS}, got {S!r}.")
+        i = words.index(focus)
+        S_op = operators[S]
+        E = projection.predictions(S_op, ids)[i]  # (|V|,)
+        row = projection.profiles(S_op, ids[i:i + 1])[0]  # (|V|,)
+        full = projection.two_hop(S_op, ids[i:i + 1])[0]  # (|V|,)
+        hidden = np.unique(ids) if hide_sentence else np.array([], dtype=np.int64)
+        fig, axes = panels(10.0, 0.22 * k + 1.4, ncols=2, wspace=0.45, left=0.1, bottom=0.06)
+        tops = []
+        for scores, title, color, ax in ((E, f"E[{focus}]: paths through the sentence", "C2",
+                                          axes[0]),
+                                         (row, f"S[{focus}, :]: no context", "C0", axes[1]),
+                                         (full, "", "", None)):
+            shown = scores.copy()
+            shown[hidden] = -np.inf
+            top = np.argsort(-shown, kind="stable")[:k]
+            top = top[shown[top] > 0]
+            tops.append(set(top.tolist()))
+            if ax is not None:
+                bars(ax, ops.vocab.decode(top), shown[top], title=title, color=color)
+                ax.xaxis.set_major_locator(MaxNLocator(3))
+        caption = (f"E[{focus}] shares {len(tops[0] & tops[1])} of its top {k} words with the "
+                   f"context-free row S[{focus}] and {len(tops[0] & tops[2])} with the full "
+                   f"two-hop row (Q S²)[{focus}], whose paths may pass through any word."
+                   + ("  The sentence's own words are left out." if hide_sentence else ""))
+        return fig, caption
+
+    return draw_predictions
+
+
+def predictions_explorer(ops=None) -> Explorer:
+    """Sentence box, focus word, S and k controls for `draw_predictions`."""
+    ops = lee_operators() if ops is None else ops
+    controls = {
+        "sentence_text": widgets.Text(value=PREDICTION_SENTENCE, continuous_update=False,
+                                      description="sentence",
+                                      layout=widgets.Layout(width="420px")),
+        "focus": widgets.Text(value="bank", continuous_update=False, description="focus"),
+        "S": widgets.Dropdown(options=list(PREDICTION_VARIANTS), value="PPMI", description="S"),
+        "k": widgets.IntSlider(value=10, min=3, max=20, description="top k"),
+        "hide_sentence": widgets.Checkbox(value=True, description="leave out sentence words"),
+    }
+    return Explorer(make_draw_predictions(ops), controls,
+                    "Predictions E = M (Q S) against the context-free row of S (Lee)")
+
+
+def kl_sweep(counted=None, dims=KL_DIMS, **sample):
+    """Mean KL(R ‖ GloVe attention) per d on sampled Lee windows: (dims, means, fits).
+
+    Windows come from `projection.sample_sentences` (defaults KL_SAMPLE); the fits from the
+    disk cache (`data.lee_glove(dim=d)`, 50 epochs, trained on first use).
+    """
+    counted = data.lee() if counted is None else counted
+    sample = {**KL_SAMPLE, **sample}
+    windows = projection.sample_sentences(counted.docs, **sample)
+    fits = {d: data.lee_glove(dim=d) for d in dims}
+    means = np.array([
+        np.nanmean(np.concatenate([
+            projection.restricted_kl(counted.X, w, projection.glove_logits(fits[d], w))
+            for w in windows]))
+        for d in dims])
+    return tuple(dims), means, fits
+
+
+def make_draw_glove_kl(ops, dims, means, fits):
+    """A drawing function (sentence, d) -> (Figure, caption) over precomputed fits."""
+
+    def draw_glove_kl(sentence_text=ATTENTION_SENTENCE, d=50):
+        """Exact restricted conditional, GloVe attention of width d, and mean KL against d."""
+        if d not in fits:
+            raise ValueError(f"d must be one of {list(fits)}, got {d!r}.")
+        ids = sentence(sentence_text, ops.vocab)
+        words = ops.vocab.decode(ids)
+        kl = projection.restricted_kl(ops.X, ids, projection.glove_logits(fits[d], ids))
+        if np.isnan(kl).all():
+            raise ValueError("No word of this sentence co-occurs with another one in the Lee "
+                             "corpus: type a sentence of related words.")
+        counts = projection.project(ops.X, ids)
+        total = counts.sum(axis=1, keepdims=True)
+        R = np.divide(counts, total, out=np.full_like(counts, np.nan), where=total > 0)
+        A = softmax(projection.glove_logits(fits[d], ids))
+        fig, axes = panels(12.0, 4.0, ncols=2, wspace=0.3)
+        fig.axes[0].set_position([0.07, 0.24, 0.55, 0.66])
+        fig.axes[1].set_position([0.7, 0.24, 0.29, 0.66])
+        side_by_side(axes[0], R, A, words, "exact restricted P(t_j | t_i)",
+                     f"softmax(w·w̃ + b̃), d = {d}")
+        ax = axes[1]
+        ax.plot(dims, means, "o-", color="C0", label="mean over 300 Lee windows")
+        ax.plot([d], [np.nanmean(kl)], "s", color="C3", label="this sentence")
+        ax.set_xscale("log")
+        ax.set_xticks(dims, [str(x) for x in dims])
+        ax.minorticks_off()
+        ax.yaxis.set_major_locator(MaxNLocator(4))
+        ax.set_xlabel("GloVe width d")
+        ax.set_ylabel("mean KL(R || A), nats")
+        ax.set_title("KL of GloVe attention to the exact one", fontsize=10)
+        ax.legend(fontsize=8)
+        caption = (f"d = {d}: mean KL on this sentence {np.nanmean(kl):.4f} nats, over the "
+                   f"sampled Lee windows {means[list(dims).index(d)]:.4f} nats.")
+        return fig, caption
+
+    return draw_glove_kl
+
+
+def glove_kl_explorer(ops=None, sweep=None) -> Explorer:
+    """A d slider and a sentence box for `draw_glove_kl`; the sweep is computed once here."""
+    ops = lee_operators() if ops is None else ops
+    dims, means, fits = kl_sweep() if sweep is None else sweep
+    controls = {
+        "sentence_text": widgets.Text(value=ATTENTION_SENTENCE, continuous_update=False,
+                                      description="sentence",
+                                      layout=widgets.Layout(width="420px")),
+        "d": widgets.SelectionSlider(options=list(dims), value=50, description="GloVe d"),
+    }
+    return Explorer(make_draw_glove_kl(ops, dims, means, fits), controls,
+                    "GloVe attention against the exact restricted conditional (Lee)")
+
+
+def explorers() -> dict[str, Explorer]:
+    """Every explorer of 03_projection, built with the notebook's default data."""
+    ops = lee_operators()
+    return {"attention": attention_explorer(ops), "predictions": predictions_explorer(ops),
+            "glove_kl": glove_kl_explorer(ops)}

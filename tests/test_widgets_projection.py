@@ -1,0 +1,119 @@
+"""Headless tests of the 03_projection explorers: controls redraw, bad input gives a message."""
+
+import html
+
+import numpy as np
+import pytest
+
+from helpers import cooccurrence, corpus, data, projection
+from helpers.widgets import projection as wp
+
+
+@pytest.fixture(scope="module")
+def ops():
+    return wp.lee_operators()
+
+
+@pytest.fixture(scope="module")
+def explorers():
+    return wp.explorers()
+
+
+def test_explorers_build_with_a_figure(explorers):
+    assert set(explorers) == {"attention", "predictions", "glove_kl"}
+    for explorer in explorers.values():
+        assert explorer.image.value and explorer.error is None
+
+
+@pytest.mark.parametrize("name, value", [
+    ("sentence_text", "israeli troops in the west bank"), ("S", "log(1 + X)"),
+    ("S", "GloVe W W̃ᵀ"), ("logits", "PMI"), ("logits", "GloVe w·w̃ + b̃"),
+    ("logits", "M itself"), ("smooth", True),
+])
+def test_attention_controls_redraw(explorers, name, value):
+    explorer = explorers["attention"]
+    before = explorer.image.value
+    explorer.controls[name].value = value
+    assert explorer.error is None and explorer.image.value != before
+
+
+def test_attention_caption_shows_the_exact_identity(explorers, ops):
+    explorer = explorers["attention"]
+    explorer.controls["smooth"].value = False
+    explorer.controls["logits"].value = "log X"
+    explorer.controls["sentence_text"].value = wp.ATTENTION_SENTENCE
+    caption = html.unescape(explorer.caption.value)
+    difference = float(caption.split("max |softmax - R| = ")[1].split()[0])
+    assert difference < 1e-12
+    assert "mean KL(R || softmax) = 0.0000" in caption
+
+
+@pytest.mark.parametrize("bad, words", [
+    ("the bank approved the loan", ["'approved'", "'loan'"]),
+    ("zzz bank qqq", ["'zzz'", "'qqq'"]),
+])
+def test_unknown_words_are_listed(explorers, bad, words):
+    for name in ("attention", "predictions", "glove_kl"):
+        explorer = explorers[name]
+        image = explorer.image.value
+        explorer.controls["sentence_text"].value = bad
+        assert "Not in the Lee vocabulary" in explorer.error
+        assert all(w in explorer.error for w in words)
+        assert explorer.image.value == image
+        default = wp.PREDICTION_SENTENCE if name == "predictions" else wp.ATTENTION_SENTENCE
+        explorer.controls["sentence_text"].value = default
+        assert explorer.error is None
+
+
+def test_lonely_word_message_suggests_smoothing(ops):
+    draw = wp.make_draw_attention(ops)
+    X = ops.X
+    lonely = [w for w in ("antarctic", "rafter", "harrison") if w in ops.vocab]
+    for w in lonely:
+        ids = corpus.sentence_ids(f"{w} bank", ops.vocab)
+        if (projection.project(X, ids).sum(1) == 0).any():
+            with pytest.raises(ValueError, match="smooth"):
+                draw(sentence_text=f"{w} bank")
+            draw(sentence_text=f"{w} bank", smooth=True)
+            return
+    pytest.skip("no lonely word among the candidates")
+
+
+def test_predictions_controls_and_focus(explorers):
+    explorer = explorers["predictions"]
+    for name, value in (("k", 5), ("S", "log(1 + X)"), ("hide_sentence", False),
+                        ("focus", "west")):
+        before = explorer.image.value
+        explorer.controls[name].value = value
+        assert explorer.error is None and explorer.image.value != before
+    explorer.controls["focus"].value = "gaza"
+    assert "not in the sentence" in explorer.error and "israeli" in explorer.error
+    explorer.controls["focus"].value = "bank"
+    assert explorer.error is None
+
+
+def test_predictions_differ_by_context(ops):
+    S = cooccurrence.ppmi(data.lee().X)
+    tops = []
+    for text in ("israeli troops in the west bank", "the reserve bank cut interest rates"):
+        ids = corpus.sentence_ids(text, ops.vocab)
+        i = ops.vocab.decode(ids).index("bank")
+        E = projection.predictions(S, ids)[i]
+        E[ids] = -np.inf
+        tops.append(set(ops.vocab.decode(np.argsort(-E)[:10])))
+    assert not tops[0] & tops[1]
+
+
+def test_glove_kl_slider_and_sweep(explorers):
+    explorer = explorers["glove_kl"]
+    for d in (2, 100, 50):
+        before = explorer.image.value
+        explorer.controls["d"].value = d
+        assert explorer.error is None and explorer.image.value != before
+        assert f"d = {d}:" in explorer.caption.value
+
+
+def test_sweep_means_shrink_from_small_d():
+    dims, means, _ = wp.kl_sweep(dims=(2, 10, 50), count=60)
+    assert dims == (2, 10, 50)
+    assert means[0] > means[1] > means[2] > 0
