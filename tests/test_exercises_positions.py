@@ -26,8 +26,7 @@ def test_check_1_by_hand():
     slip = np.triu(M)
     slip[1, 0], slip[2, 1], slip[2, 0] = X1[river, the], X1[bank, river], X2[bank, the]
     if not np.allclose(slip, M):
-        assert "transpose" in ex.check_1(slip).message or "t_j comes first" in ex.check_1(
-            slip).message
+        assert "t_j comes first" in ex.check_1(slip).message
     assert "negative offsets" in ex.check_1(np.triu(M)).message
     assert "shape" in ex.check_1(np.zeros((2, 2))).message
 
