@@ -138,7 +138,7 @@ def ppmi_svd(X, dim=50, power=0.5, cds=1.0):
         raise ValueError(f"dim must be a whole number in 1..{P.shape[0] - 1}, got {dim!r}.")
     if power < 0:
         raise ValueError(f"power must be >= 0 (0, 0.5 and 1 are usual), got {power}.")
-    U, sigma, _ = svds(P, k=dim, random_state=0)
+    U, sigma, _ = svds(P, k=dim, random_state=0, solver="propack")
     order = np.argsort(-sigma, kind="stable")  # svds returns ascending singular values
     U, sigma = U[:, order], sigma[order]
     signs = np.sign(U[np.abs(U).argmax(axis=0), np.arange(dim)])
