@@ -108,6 +108,8 @@ def check_3(answer) -> Feedback:
         return Feedback(False, "that is a visible change: did you zero b_q instead? b_k only "
                                "adds q_i·b_k, the same for every key j of row i, and softmax "
                                "ignores a constant added to a row.")
-    return compare_number(answer, expected_3(), "recompute with biased_attention after "
-                          "replacing b_k by zeros; the change should be at rounding level.",
-                          atol=1e-9, what="difference")
+    if abs(value - expected_3()) > 1e-9:
+        return Feedback(False, "recompute with biased_attention after replacing b_k by zeros; "
+                               "the change should be at rounding level.")
+    return Feedback(True, "the change is at rounding level (below 1e-9): b_k cancels in "
+                          "softmax.")
