@@ -31,13 +31,15 @@ MAX_OFFSET = 20
 class OffsetData:
     """What the explorers precompute from a corpus (all δ = 1..K).
 
-    X_offsets: the K offset-resolved count matrices; information (K,): bits between a word and
-    the word δ later; baseline (K,): the same on the corpus with each document's words shuffled
-    (seed 0); determiner_bits (K,): what a determiner tells about the word δ later, in bits.
+    X_offsets: the K offset-resolved count matrices; shuffled: the same counts after shuffling
+    each document's words (seed 0: topic kept, order destroyed); information (K,): bits between
+    a word and the word δ later; baseline (K,): the same on the shuffled counts;
+    determiner_bits (K,): what a determiner tells about the word δ later, in bits.
     """
 
     counted: data.CountedCorpus
     X_offsets: tuple
+    shuffled: tuple
     information: np.ndarray
     baseline: np.ndarray
     determiner_bits: np.ndarray
@@ -52,7 +54,7 @@ def offset_data(counted=None, K=MAX_OFFSET, seed=0) -> OffsetData:
     shuffled = positions.offset_stack([rng.permutation(d) for d in counted.docs], V, K)
     dets = counted.vocab.encode([w for w in DETERMINERS if w in counted.vocab])
     return OffsetData(
-        counted, X_offsets,
+        counted, X_offsets, shuffled,
         np.array([positions.mutual_information(X) for X in X_offsets]),
         np.array([positions.mutual_information(X) for X in shuffled]),
         np.array([positions.class_information(X, dets) for X in X_offsets]),
