@@ -46,9 +46,26 @@ def prediction(stats, ids, kind):
         return E / E.sum(axis=1, keepdims=True)
 
 
+def _head_figure(labels, A, P, predict):
+    """The two-panel figure for one sentence: (Figure, attention image, attention axes)."""
+    fig, axes = new_figure(8.4, 4.0, ncols=2)
+    left, right = axes[0]
+    fig.set_layout_engine("none")  # a fixed layout redraws much faster
+    left.set_position([0.11, 0.25, 0.4, 0.68])
+    right.set_position([0.56, 0.25, 0.4, 0.68])
+    image = heatmap(left, A, labels, labels, annotate=False, cmap="magma")
+    heatmap(right, P, labels, labels, annotate=False, cmap="magma",
+            title=f"counts predict: softmax({predict})")
+    left.set_ylabel("query")
+    left.set_xlabel("key")
+    right.set_xlabel("key")
+    right.tick_params(labelleft=False)
+    return fig, image, left
+
+
 def make_draw_head(model, tokenizer, stats):
     """A drawing function (sentence, layer, head, predict) -> (Figure, caption)."""
-    cache = {}
+    cache, predicted, figures = {}, {}, {}
     n_layers, n_heads = model.config.num_hidden_layers, model.config.num_attention_heads
 
     def draw_head(sentence="", layer=0, head=2, predict=PREDICTIONS[0]):
@@ -74,18 +91,16 @@ def make_draw_head(model, tokenizer, stats):
         e = cache[sentence]
         content = np.flatnonzero(~e.special)
         A = rm.content_attention(e)[layer, head][np.ix_(content, content)]  # (n, n)
-        P = prediction(stats, e.ids[content], predict)  # (n, n)
-        labels = [e.tokens[k] for k in content]
-        fig, axes = new_figure(10.0, 4.6, ncols=2)
-        left, right = axes[0]
-        heatmap(left, A, labels, labels, annotate=False, cmap="magma",
-                title=f"layer {layer}, head {head}: attention")
-        heatmap(right, P, labels, labels, annotate=False, cmap="magma",
-                title=f"counts predict: softmax({predict})")
-        left.set_ylabel("query")
-        left.set_xlabel("key")
-        right.set_xlabel("key")
-        right.tick_params(labelleft=False)
+        if (sentence, predict) not in predicted:
+            predicted[sentence, predict] = prediction(stats, e.ids[content], predict)
+        P = predicted[sentence, predict]  # (n, n)
+        if (sentence, predict) not in figures:  # labels drawn once; a head change swaps data
+            figures[sentence, predict] = _head_figure([e.tokens[k] for k in content], A, P,
+                                                      predict)
+        fig, image, left = figures[sentence, predict]
+        image.set_data(A)
+        image.set_clim(A.min(), A.max())
+        left.set_title(f"layer {layer}, head {head}: attention", fontsize=10)
         off = ~np.eye(len(content), dtype=bool) & np.isfinite(P)
         rho = rm.spearman(A[off], P[off])[0] if off.sum() > 2 and np.ptp(P[off]) > 0 else np.nan
         profile = rm.offset_profile([e])[layer, head]  # (11,), δ = -5..5
