@@ -84,17 +84,18 @@ def main():
 
     explorer = head_browser_explorer(model, tokenizer, stats)
     controls = explorer.controls
-    updates = {"new sentence": [], "layer / head / prediction": []}
-    for s in controls["sentence"].options[1:]:
-        begin = time.perf_counter()
-        controls["sentence"].value = s
-        updates["new sentence"].append(time.perf_counter() - begin)
-    for name, values in (("layer", range(6)), ("head", range(12)),
-                         ("predict", controls["predict"].options)):
+    updates = {"layer or head": [], "prediction (new figure)": [],
+               "new sentence (forward pass)": []}
+    for name, values, kind in (("layer", range(6), "layer or head"),
+                               ("head", range(12), "layer or head"),
+                               ("predict", controls["predict"].options[1:],
+                                "prediction (new figure)"),
+                               ("sentence", controls["sentence"].options[1:],
+                                "new sentence (forward pass)")):
         for value in values:
             begin = time.perf_counter()
             controls[name].value = value
-            updates["layer / head / prediction"].append(time.perf_counter() - begin)
+            updates[kind].append(time.perf_counter() - begin)
     print("head browser updates (target median < 50 ms, p95 < 100 ms):")
     for kind, times in updates.items():
         ms = np.array(times) * 1000

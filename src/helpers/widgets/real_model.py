@@ -10,7 +10,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from .. import real_model as rm
-from ..plots import heatmap, new_figure
+from ..plots import new_figure
 from .base import Explorer
 
 PREDICTIONS = ("PMI, window 10", "PMI, window 2", "offset PMI (|δ| <= 5)")
@@ -46,21 +46,30 @@ def prediction(stats, ids, kind):
         return E / E.sum(axis=1, keepdims=True)
 
 
-def _head_figure(labels, A, P, predict):
-    """The two-panel figure for one sentence: (Figure, attention image, attention axes)."""
-    fig, axes = new_figure(8.4, 4.0, ncols=2)
-    left, right = axes[0]
+def _head_figure(labels, P, predict):
+    """One axes showing [attention | gap | prediction] for one sentence's word pieces.
+
+    Each half is scaled to its own maximum (only the pattern is compared). One axes with one
+    set of labels redraws much faster than two panels. Returns (fig, image, panel, title).
+    """
+    n = len(labels)
+    fig, ax = new_figure(8.4, 4.0)
     fig.set_layout_engine("none")  # a fixed layout redraws much faster
-    left.set_position([0.11, 0.25, 0.4, 0.68])
-    right.set_position([0.56, 0.25, 0.4, 0.68])
-    image = heatmap(left, A, labels, labels, annotate=False, cmap="magma")
-    heatmap(right, P, labels, labels, annotate=False, cmap="magma",
-            title=f"counts predict: softmax({predict})")
-    left.set_ylabel("query")
-    left.set_xlabel("key")
-    right.set_xlabel("key")
-    right.tick_params(labelleft=False)
-    return fig, image, left
+    ax.set_position([0.13, 0.2, 0.85, 0.66])
+    panel = np.full((n, 2 * n + 1), np.nan)
+    with np.errstate(invalid="ignore"):
+        panel[:, n + 1:] = P / np.nanmax(P) if np.isfinite(P).any() else P
+    image = ax.imshow(np.ma.masked_invalid(panel), aspect="auto", interpolation="nearest",
+                      cmap="magma", vmin=0, vmax=1)
+    ax.set_yticks(range(n), labels, fontsize=8)
+    ax.set_xticks(range(n), labels, rotation=60, ha="right", fontsize=8)
+    ax.set_ylabel("query")
+    title = ax.text((n - 1) / 2, -1.2, "", ha="center", fontsize=10)
+    ax.text(n + 1 + (n - 1) / 2, -1.2, f"counts predict: softmax({predict})", ha="center",
+            fontsize=10)
+    ax.text(n + 1 + (n - 1) / 2, n + 0.2, "keys in the same order as on the left",
+            ha="center", va="top", fontsize=8)
+    return fig, image, panel, title
 
 
 def make_draw_head(model, tokenizer, stats):
@@ -95,12 +104,12 @@ def make_draw_head(model, tokenizer, stats):
             predicted[sentence, predict] = prediction(stats, e.ids[content], predict)
         P = predicted[sentence, predict]  # (n, n)
         if (sentence, predict) not in figures:  # labels drawn once; a head change swaps data
-            figures[sentence, predict] = _head_figure([e.tokens[k] for k in content], A, P,
+            figures[sentence, predict] = _head_figure([e.tokens[k] for k in content], P,
                                                       predict)
-        fig, image, left = figures[sentence, predict]
-        image.set_data(A)
-        image.set_clim(A.min(), A.max())
-        left.set_title(f"layer {layer}, head {head}: attention", fontsize=10)
+        fig, image, panel, title = figures[sentence, predict]
+        panel[:, :len(content)] = A / A.max()
+        image.set_data(np.ma.masked_invalid(panel))
+        title.set_text(f"layer {layer}, head {head}: attention")
         off = ~np.eye(len(content), dtype=bool) & np.isfinite(P)
         rho = rm.spearman(A[off], P[off])[0] if off.sum() > 2 and np.ptp(P[off]) > 0 else np.nan
         profile = rm.offset_profile([e])[layer, head]  # (11,), δ = -5..5
