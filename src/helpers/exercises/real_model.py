@@ -95,21 +95,18 @@ def expected_3() -> float:
     return float(np.abs(A - A0).max())
 
 
+HINT_3 = ("recompute with biased_attention after replacing b_k by zeros; the change should "
+          "be at rounding level.")
+
+
 def check_3(answer) -> Feedback:
     """Exercise 3: how much does layer 0's attention change when b_k is set to zero?"""
-    missing = unanswered(answer)
-    if missing is not None:
-        return missing
-    try:
-        value = float(answer)
-    except (TypeError, ValueError):
-        return Feedback(False, "your answer should be one number: max |A - A'|.")
-    if value > 1e-6:
+    feedback = compare_number(answer, expected_3(), HINT_3, atol=1e-9, what="difference")
+    if feedback.correct:
+        return Feedback(True, "the change is at rounding level (below 1e-9): b_k cancels in "
+                              "softmax.")
+    if feedback.message == HINT_3 and float(answer) > 1e-6:
         return Feedback(False, "that is a visible change: did you zero b_q instead? b_k only "
                                "adds q_i·b_k, the same for every key j of row i, and softmax "
                                "ignores a constant added to a row.")
-    if abs(value - expected_3()) > 1e-9:
-        return Feedback(False, "recompute with biased_attention after replacing b_k by zeros; "
-                               "the change should be at rounding level.")
-    return Feedback(True, "the change is at rounding level (below 1e-9): b_k cancels in "
-                          "softmax.")
+    return feedback
