@@ -157,3 +157,15 @@ def test_rank_is_checked():
         bl.low_rank_factors(np.eye(3), 4)
     with pytest.raises(ValueError, match="d_k"):
         bl.psd_factor(np.eye(3), -1)
+
+
+def test_spectra_agree_with_the_single_purpose_functions():
+    rng = np.random.default_rng(3)
+    S = rng.standard_normal((9, 9))
+    spectra = bl.Spectra.of(S)
+    assert np.allclose(spectra.errors(), bl.low_rank_errors(S))
+    assert np.allclose(spectra.shared_errors(), bl.psd_errors(S))
+    W = spectra.shared_factor(4)
+    assert np.allclose(W @ W.T, bl.psd_factor(S, 4) @ bl.psd_factor(S, 4).T)
+    W_q, W_k = spectra.eigen_split()
+    assert np.allclose(W_q @ W_k.T, bl.sym_skew(S)[0])

@@ -65,7 +65,7 @@ def test_rank_caption_reports_the_error_curves(explorers):
     explorer.controls["sentence"].value = qkv.SENTENCE
     explorer.controls["shared"].value = False
     explorer.controls["d_k"].value = 20
-    S = bilinear.directional_operator(data.lee_counts("right"), "ppmi")
+    S = bilinear.directional_operator(data.lee_counts("right"), "log1p")
     errors = bilinear.low_rank_errors(S)
     caption = html.unescape(explorer.caption.value)
     assert f"vocabulary error {errors[20]:.3f}" in caption

@@ -120,10 +120,7 @@ def psd_factor(S, k):
     matrix, so it is lost whole); columns for missing positive eigenvalues are zero.
     Introduced in 04_qkv.
     """
-    lam, vecs = np.linalg.eigh(sym_skew(S)[0])
-    k = _check_rank(k, len(lam))
-    top = lam[::-1][:k]
-    return vecs[:, ::-1][:, :k] * np.sqrt(np.maximum(top, 0.0))
+    return Spectra.of(S, svd=False).shared_factor(k)
 
 
 def psd_errors(S):
@@ -145,10 +142,51 @@ def eigen_split_factors(S):
     S = _square(S, "S")
     if not np.allclose(S, S.T):
         raise ValueError("eigen_split_factors needs a symmetric S; pass sym_skew(S)[0].")
-    lam, vecs = np.linalg.eigh(S)
-    keep = np.abs(lam) > 1e-10 * max(1.0, np.abs(lam).max())
-    W_q = vecs[:, keep] * np.sqrt(np.abs(lam[keep]))
-    return W_q, W_q * np.sign(lam[keep])
+    return Spectra.of(S, svd=False).eigen_split()
+
+
+@dataclass(frozen=True)
+class Spectra:
+    """Both decompositions of an operator S, computed once: everything the rank views need.
+
+    svd: the SVD of S (None when not asked for); lam, vecs: eigenvalues of S_sym in descending
+    order and their eigenvectors (|V|, |V|); norm2 = ‖S‖_F². Introduced in 04_qkv.
+    """
+
+    svd: SVD | None
+    lam: np.ndarray
+    vecs: np.ndarray
+    norm2: float
+
+    @classmethod
+    def of(cls, S, svd=True):
+        """Decompose S (|V|, |V|); `svd=False` skips the SVD (the shared-map views need none)."""
+        S = _square(S, "S")
+        lam, vecs = np.linalg.eigh(sym_skew(S)[0])
+        return cls(SVD.of(S) if svd else None, lam[::-1], vecs[:, ::-1], float(np.sum(S * S)))
+
+    def errors(self):
+        """Two maps: relative Eckart–Young errors for d_k = 0..|V|, shape (|V| + 1,)."""
+        return self.svd.errors()
+
+    def shared_errors(self):
+        """One shared map: relative errors of the best PSD form for d_k = 0..|V|."""
+        return _psd_error_curve(self.lam, self.norm2)
+
+    def factors(self, k):
+        """(W_q, W_k), each (|V|, k): the best rank-k form W_q W_kᵀ."""
+        return self.svd.factors(k)
+
+    def shared_factor(self, k):
+        """W (|V|, k): W Wᵀ is the best PSD form of rank ≤ k."""
+        k = _check_rank(k, len(self.lam))
+        return self.vecs[:, :k] * np.sqrt(np.maximum(self.lam[:k], 0.0))
+
+    def eigen_split(self):
+        """(W_q, W_k) with W_q W_kᵀ = S_sym exactly and W_k = W_q diag(sign λ)."""
+        keep = np.abs(self.lam) > 1e-10 * max(1.0, np.abs(self.lam).max())
+        W_q = self.vecs[:, keep] * np.sqrt(np.abs(self.lam[keep]))
+        return W_q, W_q * np.sign(self.lam[keep])
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ def check_2(answer) -> Feedback:
 def check_3(answer) -> Feedback:
     """(W_q, W_k) with W_q W_kᵀ = S_sym exactly, S_sym the symmetric part of toy PPMI(X^R)."""
     missing = unanswered(answer)
-    if missing:
+    if missing is not None:
         return missing
     S_sym = bilinear.sym_skew(bilinear.directional_operator(toy_right_counts(), "ppmi"))[0]
     try:

@@ -66,14 +66,15 @@ def direction_explorer(vocab=None, fit=None) -> Explorer:
     return Explorer(draw, controls, "B_sym + β·B_skew: attention turns directional")
 
 
-def make_draw_rank(vocab, S):
-    """Drawing function (sentence, d_k, shared) for rank-d_k fits of the operator S."""
-    svd = bilinear.SVD.of(S)
-    lam, vecs = np.linalg.eigh(bilinear.sym_skew(S)[0])
-    lam, vecs = lam[::-1], vecs[:, ::-1]
-    root = np.sqrt(np.maximum(lam, 0.0))
-    two_maps = svd.errors()
-    one_map = bilinear.psd_errors(S)
+def make_draw_rank(vocab, S, spectra=None):
+    """Drawing function (sentence, d_k, shared) for rank-d_k fits of the operator S.
+
+    `spectra` (bilinear.Spectra of S) is computed here when not given.
+    """
+    spectra = bilinear.Spectra.of(S) if spectra is None else spectra
+    svd, vecs = spectra.svd, spectra.vecs
+    root = np.sqrt(np.maximum(spectra.lam, 0.0))
+    two_maps, one_map = spectra.errors(), spectra.shared_errors()
 
     def draw_rank(sentence=SENTENCE, d_k=50, shared=False):
         """Attention from M = Q S Qᵀ and from its rank-d_k fit L, beside the error curves."""
@@ -91,7 +92,8 @@ def make_draw_rank(vocab, S):
         A_exact, A = softmax(M), softmax(L)  # (n, n) each
         fig, axes = new_figure(12.0, 4.0, ncols=3)
         exact, approx, curve = axes[0]
-        heatmap(exact, A_exact, words, words, annotate=False, title="softmax(M), M = Q S Qᵀ")
+        heatmap(exact, A_exact, words, words, annotate=False,
+                title="softmax(M), M = Q S Qᵀ, S = log(1 + X^R)")
         heatmap(approx, A, words, words, annotate=False,
                 title=f"softmax((Q W_q)(Q W_k)ᵀ), d_k = {d_k}" + (", W_q = W_k" if shared else ""))
         approx.tick_params(labelleft=False)
@@ -114,10 +116,10 @@ def make_draw_rank(vocab, S):
     return draw_rank
 
 
-def rank_explorer(vocab=None, S=None) -> Explorer:
-    """A sentence box, a d_k slider and a shared-map toggle on PPMI of right-only Lee counts."""
+def rank_explorer(vocab=None, S=None, spectra=None) -> Explorer:
+    """A sentence box, a d_k slider and a shared-map toggle on log(1 + X^R) of the Lee counts."""
     vocab = data.lee().vocab if vocab is None else vocab
-    S = bilinear.directional_operator(data.lee_counts("right"), "ppmi") if S is None else S
+    S = bilinear.directional_operator(data.lee_counts("right"), "log1p") if S is None else S
     controls = {
         "sentence": widgets.Text(value=SENTENCE, continuous_update=False, description="sentence",
                                  layout=widgets.Layout(width="520px")),
@@ -125,7 +127,8 @@ def rank_explorer(vocab=None, S=None) -> Explorer:
                                  continuous_update=False),
         "shared": widgets.Checkbox(value=False, description="shared map W_q = W_k"),
     }
-    return Explorer(make_draw_rank(vocab, S), controls, "Rank-d_k bilinear forms for PPMI(X^R)")
+    return Explorer(make_draw_rank(vocab, S, spectra), controls,
+                    "Rank-d_k bilinear forms for log(1 + X^R)")
 
 
 def scaling_logits(n_queries=400, n_keys=16, seed=0):
