@@ -95,10 +95,11 @@ def side_by_side(ax, left, right, words, left_title, right_title, row_names=Fals
 
 
 def fast_bars(ax, labels, values, title, color):
-    """Horizontal bars, largest on top, word labels as one text block, no axis machinery."""
+    """Horizontal bars (one line collection), largest on top, word labels as plain text."""
     k = max(len(labels), 1)
     top = float(values[0]) if len(values) else 1.0
-    ax.barh(np.arange(len(labels)), values, color=color, height=0.8)
+    row_points = ax.get_position().height * ax.figure.get_figheight() * 72 / k
+    ax.hlines(np.arange(len(labels)), 0, values, color=color, linewidth=0.8 * row_points)
     ax.set_ylim(k - 0.5, -0.5)
     ax.set_xlim(0, top * 1.05 or 1.0)
     ax.set_axis_off()
