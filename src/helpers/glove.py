@@ -96,9 +96,13 @@ def train(X, dim=50, x_max=100.0, alpha=0.75, learning_rate=0.05, epochs=50, see
     return GloVe(params[:V, :dim], params[V:, :dim], params[:V, dim], params[V:, dim], costs)
 
 
-@njit(cache=True, fastmath=True)
+@njit(cache=True)
 def _epoch(params, gradsq, rows, cols, log_x, weight, eta):
-    """One pass of the reference update over the given entries; returns the summed cost."""
+    """One pass of the reference update over the given entries; returns the summed cost.
+
+    Compiled without fastmath: reordered sums could then depend on memory alignment, and two
+    processes would give fits that differ in the last bits.
+    """
     dim = params.shape[1] - 1
     cost = 0.0
     for n in range(rows.shape[0]):

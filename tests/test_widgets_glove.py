@@ -1,0 +1,105 @@
+"""Headless tests of the 02_glove explorers: controls redraw, bad input gives a message."""
+
+import html
+
+import numpy as np
+import pytest
+
+from helpers import data, glove
+from helpers.widgets import glove as wg
+
+
+@pytest.fixture(scope="module")
+def explorers():
+    return wg.explorers()
+
+
+def test_explorers_build_with_a_figure(explorers):
+    assert set(explorers) == {"weighting", "toy_fit", "neighbours"}
+    for explorer in explorers.values():
+        assert explorer.image.value and explorer.error is None
+
+
+@pytest.mark.parametrize("name, value", [("x_max", 10.0), ("alpha", 0.5), ("x_max", 1000.0)])
+def test_weighting_controls_redraw(explorers, name, value):
+    explorer = explorers["weighting"]
+    before = explorer.image.value
+    explorer.controls[name].value = value
+    assert explorer.error is None and explorer.image.value != before
+
+
+def test_weighting_caption_reports_the_share_capped(explorers):
+    explorer = explorers["weighting"]
+    explorer.controls["x_max"].value = 10.0
+    explorer.controls["alpha"].value = 0.75
+    counts = data.lee().X.data
+    assert f"{np.sum(counts >= 10.0):,} of {counts.size:,}" in explorer.caption.value
+    f = glove.weighting(counts, 10.0)
+    assert f"Median f = {np.median(f):.4f}" in explorer.caption.value
+
+
+def test_draw_weighting_rejects_bad_settings():
+    with pytest.raises(ValueError, match="x_max"):
+        wg.draw_weighting(x_max=0.0, counts=[1.0, 2.0])
+
+
+@pytest.mark.parametrize("name, value", [("x_max", 3.0), ("alpha", 1.0), ("learning_rate", 0.2),
+                                         ("epochs", 50), ("vectors", "W̃"), ("vectors", "W")])
+def test_toy_fit_controls_redraw(explorers, name, value):
+    explorer = explorers["toy_fit"]
+    before = explorer.image.value
+    explorer.controls[name].value = value
+    assert explorer.error is None and explorer.image.value != before
+
+
+def test_toy_fit_caption_matches_a_fit():
+    _, caption = wg.draw_toy_fit(x_max=10.0, epochs=40)
+    fit = glove.train(data.toy().X, dim=2, x_max=10.0, epochs=40)
+    assert f"{fit.costs[-1]:.4f} after epoch 40" in caption
+
+
+def test_draw_toy_fit_rejects_bad_input():
+    with pytest.raises(ValueError, match="vectors"):
+        wg.draw_toy_fit(vectors="Q")
+    with pytest.raises(ValueError, match="zebra"):
+        wg.draw_toy_fit(words=("bank", "zebra"))
+
+
+def test_neighbours_controls_redraw(explorers):
+    explorer = explorers["neighbours"]
+    for name, value in (("word", "police"), ("vectors", "W"), ("vectors", "W̃"),
+                        ("model", "x_max 100, right only"), ("k", 5), ("word", "  Fire ")):
+        before = explorer.image.value
+        explorer.controls[name].value = value
+        assert explorer.error is None and explorer.image.value != before
+    assert "'fire' occurs" in html.unescape(explorer.caption.value)
+
+
+def test_neighbours_bad_word_keeps_the_figure(explorers):
+    explorer = explorers["neighbours"]
+    before = explorer.image.value
+    explorer.controls["word"].value = "loan"
+    assert "not in the Lee vocabulary" in explorer.error
+    assert explorer.image.value == before
+    explorer.controls["word"].value = "fire"
+    assert explorer.error is None
+
+
+def test_neighbour_bars_are_the_cosine_neighbours():
+    fits = wg.lee_models()
+    vocab = data.lee().vocab
+    draw = wg.make_draw_neighbours(vocab, fits)
+    _, caption = draw("police", "x_max 10, both sides", "W", 5)
+    fit = fits["x_max 10, both sides"]
+    u = vocab.index["police"]
+    unit_W = fit.W / np.linalg.norm(fit.W, axis=1, keepdims=True)
+    unit_C = fit.W_context / np.linalg.norm(fit.W_context, axis=1, keepdims=True)
+    assert f"= {unit_W[u] @ unit_C[u]:.3f}" in caption
+    with pytest.raises(ValueError, match="Choose a model"):
+        draw("police", "no such model", "W", 5)
+
+
+def test_progress_bar_follows_training():
+    bar, callback = wg.progress_bar(6)
+    glove.train(data.toy().X, dim=2, epochs=6, progress=callback)
+    assert bar.value == bar.max == 6 and bar.description.startswith("cost ")
