@@ -9,6 +9,7 @@ decomposition so that an update only slices and draws. Introduced in 04_qkv.
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib.layout_engine import PlaceHolderLayoutEngine
 
 from .. import bilinear, corpus, data
 from ..attention import softmax
@@ -18,6 +19,16 @@ from .base import Explorer
 SENTENCE = "the prime minister said the united states will be more than ready"
 DIMENSIONS = tuple(2**p for p in range(11))  # d_k = 1 .. 1024
 SMOOTHING = 0.1  # X + ε keeps log X finite for the temperature view
+
+
+def _fixed_layout(fig, left, bottom, right=0.98, top=0.92, wspace=0.25):
+    """Replace the figure's constrained layout by fixed margins (figure fractions).
+
+    Constrained layout measures every tick label on every redraw, about half of an update's
+    time; the explorers' panels have predictable labels, so fixed margins are enough.
+    """
+    fig.set_layout_engine(PlaceHolderLayoutEngine(adjust_compatible=True, colorbar_gridspec=True))
+    fig.subplots_adjust(left=left, bottom=bottom, right=right, top=top, wspace=wspace)
 
 
 def _entropy(A):
@@ -37,6 +48,7 @@ def make_draw_direction(vocab, W, W_context):
         L_sym, L_skew = bilinear.sym_skew(L)
         A = softmax(L_sym + beta * L_skew)  # (n, n)
         fig, axes = new_figure(10.5, 4.6, ncols=2)
+        _fixed_layout(fig, left=0.1, bottom=0.24, wspace=0.3)
         left, right = axes[0]
         heatmap(left, A, words, words, annotate=False,
                 title=f"attention softmax(L_sym + {beta:.2f}·L_skew)")
@@ -91,6 +103,7 @@ def make_draw_rank(vocab, S, spectra=None):
             L = (svd.U[ids, :d_k] * r) @ (svd.Vt[:d_k, ids].T * r).T  # (Q W_q)(Q W_k)ᵀ
         A_exact, A = softmax(M), softmax(L)  # (n, n) each
         fig, axes = new_figure(12.0, 4.0, ncols=3)
+        _fixed_layout(fig, left=0.08, bottom=0.26, wspace=0.15)
         exact, approx, curve = axes[0]
         heatmap(exact, A_exact, words, words, annotate=False,
                 title="softmax(M), M = Q S Qᵀ, S = log(1 + X^R)")
@@ -102,6 +115,7 @@ def make_draw_rank(vocab, S, spectra=None):
         curve.plot(ranks, one_map, label="W_q = W_k (best PSD)")
         curve.axvline(d_k, color="0.5", lw=0.8)
         curve.set_xscale("symlog", linthresh=10)
+        curve.set_xlim(0, len(two_maps) - 1)
         curve.set_xlabel("d_k")
         curve.legend(fontsize=8)
         curve.set_title("‖S − W_q W_kᵀ‖ / ‖S‖ over the vocabulary", fontsize=10)
@@ -150,6 +164,7 @@ def make_draw_scaling(logits):
         H = _entropy(softmax(L))
         n_keys = raw.shape[1]
         fig, axes = new_figure(10.5, 3.6, ncols=2)
+        _fixed_layout(fig, left=0.06, bottom=0.1, top=0.9, wspace=0.2)
         left, right = axes[0]
         left.stairs(*np.histogram(L, bins=50), fill=True, color="C0")
         left.set_title(f"logits {'q·k/√d_k' if scaled else 'q·k'}, d_k = {d_k}", fontsize=10)
@@ -187,6 +202,7 @@ def make_draw_temperature(vocab, X):
         words = vocab.decode(ids)
         A = softmax(np.log(X[ids][:, ids].toarray() + SMOOTHING) / tau)  # (n, n)
         fig, ax = new_figure(6.0, 5.0)
+        _fixed_layout(fig, left=0.2, bottom=0.22, top=0.93)
         heatmap(ax, A, words, words, annotate=False,
                 title=f"softmax(log(X + {SMOOTHING}) / {tau:.2f})")
         ax.set_ylabel("query position i")
