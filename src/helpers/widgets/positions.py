@@ -89,8 +89,8 @@ def make_draw_offsets(od: OffsetData):
         block = positions.operator_entries(X, t[:, None], t[None, :], kind)  # (k, k)
         with np.errstate(divide="ignore"):
             shown = np.log10(block) if kind == "count" else block
-        fig, axes = new_figure(10.0, 4.4, ncols=2, layout=None)
-        fig.subplots_adjust(left=0.1, right=0.98, bottom=0.22, top=0.92, wspace=0.25)
+        fig, axes = new_figure(9.0, 3.8, ncols=2, layout=None)
+        fig.subplots_adjust(left=0.11, right=0.98, bottom=0.24, top=0.92, wspace=0.28)
         left, right = axes[0]
         where = "after" if delta > 0 else "before"
         heatmap(left, shown, chosen, chosen, annotate=False, center=kind == "pmi",
@@ -98,15 +98,14 @@ def make_draw_offsets(od: OffsetData):
                       f"{abs(delta)} {where} u; blank = never")
         left.set_ylabel("u")
         left.set_xlabel("w")
-        right.plot(grid, od.information, "o-", ms=3, label="any word: I(δ)")
-        right.plot(grid, od.baseline, ":", color="gray", label="shuffled documents")
-        right.plot(grid, od.determiner_bits, "s-", ms=3, color="C3",
-                   label="after a determiner")
+        right.plot(grid, od.information, "o-", ms=3)
+        right.plot(grid, od.baseline, ":", color="gray")
+        right.plot(grid, od.determiner_bits, "s-", ms=3, color="C3")
         right.axvline(abs(delta), color="black", lw=0.8)
         right.set_xlabel("|δ|")
-        right.set_ylabel("bits")
-        right.set_title("what a word tells about the word |δ| away", fontsize=10)
-        right.legend(fontsize=8)
+        right.set_ylabel("bits about the word |δ| away")
+        right.set_title("blue: any word · gray: shuffled · red: after a determiner",
+                        fontsize=9)
         total = X[t][:, t].sum()
         caption = (f"δ = {delta}: {X.nnz} distinct (u, w) pairs in the corpus, "
                    f"{X.sum():.0f} pairs counted; {total:.0f} among the chosen words. "
@@ -144,22 +143,21 @@ def make_draw_kernel(od: OffsetData, n=64):
         P = positions.sinusoidal(n, d, base)  # (n, d)
         G = P @ P.T / (d // 2)  # (n, n), diagonal 1
         profile = positions.sinusoidal_kernel(grid, d, base) / (d // 2)
-        fig, axes = new_figure(10.0, 4.2, ncols=2, layout=None)
-        fig.subplots_adjust(left=0.07, right=0.98, bottom=0.13, top=0.92, wspace=0.2)
+        fig, axes = new_figure(9.0, 3.8, ncols=2, layout=None)
+        fig.subplots_adjust(left=0.08, right=0.98, bottom=0.14, top=0.92, wspace=0.2)
         left, right = axes[0]
         left.imshow(G, cmap="RdBu_r", vmin=-1, vmax=1, interpolation="nearest")
         left.set_title(f"P Pᵀ / (d/2): red +1, blue −1; d = {d}, base = {base:.4g}",
                        fontsize=10)
         left.set_xlabel("position q")
         left.set_ylabel("position p")
-        right.plot(grid, profile, "o-", ms=3, label="sinusoidal k(δ) / k(0)")
-        right.plot(grid, measured, "s-", ms=3, color="C3",
-                   label="Lee: I(δ) above shuffled, / value at δ=1")
+        right.plot(grid, profile, "o-", ms=3)
+        right.plot(grid, measured, "s-", ms=3, color="C3")
         right.axhline(0, color="gray", lw=0.5)
         right.set_ylim(-1.05, 1.05)
         right.set_xlabel("offset δ")
-        right.set_title("profile over the offset", fontsize=10)
-        right.legend(fontsize=8, loc="lower left")
+        right.set_title("blue: k(δ)/k(0) · red: Lee I(δ) above shuffled, 1 at δ=1",
+                        fontsize=9)
         caption = (f"Toeplitz (depends on q − p only): {positions.is_toeplitz(P @ P.T)}. "
                    f"Wavelengths from 2π to {2 * np.pi / positions.frequencies(d, base)[-1]:.3g} "
                    f"positions. "
@@ -204,8 +202,8 @@ def make_draw_generation(counted):
         grid = np.full((n, n), np.nan)
         grid[:step, :step] = np.where(A > 0, A, np.nan)
         words = vocab.decode(t)
-        fig, axes = new_figure(10.0, 4.2, ncols=2, layout=None)
-        fig.subplots_adjust(left=0.09, right=0.98, bottom=0.2, top=0.92, wspace=0.35)
+        fig, axes = new_figure(9.0, 3.8, ncols=2, layout=None)
+        fig.subplots_adjust(left=0.1, right=0.98, bottom=0.22, top=0.92, wspace=0.38)
         left, right = axes[0]
         heatmap(left, grid, words, words, annotate=False, cmap="magma_r",
                 title=f"weights after {step} of {n} tokens "
