@@ -58,7 +58,7 @@ def check_2(answer) -> Feedback:
     hint = "f(x) = (x / x_max)^α, and never more than 1."
     if got is not None and got.shape == uncapped.shape and np.allclose(got, uncapped):
         hint = "cap the values at 1: counts above x_max all get weight 1 (np.minimum)."
-    return compare_arrays(answer, expected_2(), hint, what="weights")
+    return compare_arrays(answer, expected_2(), hint, what="array of weights")
 
 
 def expected_3() -> float:
