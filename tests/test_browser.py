@@ -36,7 +36,8 @@ SETTINGS = {  # fresh JupyterLab settings: render every cell, no news or update 
     "@jupyterlab/apputils-extension/notification": {"fetchNews": "false",
                                                     "checkForUpdates": False},
 }
-EXPLORER = ".jp-OutputArea-output .widget-vbox:has(> img.widget-image)"
+PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"  # the notebook on screen, not a background tab
+EXPLORER = f"{PANEL} .jp-OutputArea-output .widget-vbox:has(> img.widget-image)"
 RUN_TIMEOUT_S = 240
 
 
@@ -189,11 +190,13 @@ def menu(page, top, item):
 
 
 def open_notebook(page, lab, name):
-    page.goto(f"{lab.url}/lab/tree/{name}?token={lab.token}", wait_until="domcontentloaded")
-    page.locator(".jp-NotebookPanel .jp-Notebook").first.wait_for(timeout=60_000)
+    # ?reset: a blank workspace, so only this notebook is open (no tabs from the last test)
+    page.goto(f"{lab.url}/lab/tree/{name}?reset&token={lab.token}",
+              wait_until="domcontentloaded")
+    page.locator(f"{PANEL} .jp-Notebook").first.wait_for(timeout=60_000)
     # The toolbar can say idle before the kernel exists: ask the server first.
     wait_until(lambda: lab.kernel_state(name) == "idle", 90, f"the kernel of {name}")
-    page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for(
+    page.locator(f"{PANEL} .jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for(
         timeout=30_000
     )
 
@@ -202,11 +205,11 @@ def run_all(page, lab, path: Path) -> nbformat.NotebookNode:
     """Clear outputs, Run All Cells, wait, save; return the notebook as saved by the browser."""
     menu(page, "Edit", "Clear Outputs of All Cells")
     page.wait_for_function(
-        "() => document.querySelectorAll('.jp-Notebook .jp-OutputArea-output').length === 0"
+        f"() => document.querySelectorAll('{PANEL} .jp-OutputArea-output').length === 0"
     )
     menu(page, "Run", "Run All Cells")
     time.sleep(1.0)
-    wait_until(lambda: page.locator(".jp-InputPrompt", has_text="[*]").count() == 0
+    wait_until(lambda: page.locator(f"{PANEL} .jp-InputPrompt", has_text="[*]").count() == 0
                and lab.kernel_state(path.name) == "idle", RUN_TIMEOUT_S, f"{path.name} to run")
     modified = path.stat().st_mtime
     menu(page, "File", "Save Notebook")
@@ -225,8 +228,10 @@ def check_ran_without_errors(notebook, name):
         assert cell.execution_count is not None, f"{name} cell {index} did not run"
 
 
-def widget_outputs(notebook) -> int:
+def explorer_outputs(notebook) -> int:
+    """How many outputs display an Explorer (its text/plain starts with "[interactive]")."""
     return sum("application/vnd.jupyter.widget-view+json" in out.get("data", {})
+               and out["data"].get("text/plain", "").startswith("[interactive]")
                for cell in notebook.cells if cell.cell_type == "code"
                for out in cell.outputs)
 
@@ -292,12 +297,12 @@ def test_notebook_in_browser(notebook, lab, browser):
         open_notebook(page, lab, notebook.name)
         executed = run_all(page, lab, lab.root / notebook.name)
         check_ran_without_errors(executed, notebook.name)
-        assert page.locator(".jp-OutputArea-output", has_text="Error displaying widget").count() \
-            == 0, f"{notebook.name}: a widget failed to display"
+        failed = page.locator(f"{PANEL} .jp-OutputArea-output", has_text="Error displaying widget")
+        assert failed.count() == 0, f"{notebook.name}: a widget failed to display"
         panels = page.locator(EXPLORER)
-        expected = widget_outputs(executed)
+        expected = explorer_outputs(executed)
         assert panels.count() >= expected, (
-            f"{notebook.name}: {expected} widget outputs but {panels.count()} explorer panels")
+            f"{notebook.name}: {expected} explorer outputs but {panels.count()} panels on screen")
         if panels.count():  # the overview shows the first explorer, after Run All
             panels.first.scroll_into_view_if_needed()
         page.screenshot(path=SCREENSHOTS / f"{notebook.stem}.png")
