@@ -26,6 +26,8 @@ UPDATES = {
     "predictions": [("k", k) for k in (5, 10, 20)] + [("S", s) for s in wp.PREDICTION_VARIANTS]
     + [("focus", "west"), ("focus", "bank")] + [("hide_sentence", b) for b in (False, True)],
     "glove_kl": [("d", d) for d in wp.KL_DIMS] + [("sentence_text", s) for s in SENTENCES],
+    "uniqueness": [("noise", x) for x in (0.01, 0.1, 1.0)] + [("repeat", b) for b in (True, False)]
+    + [("sentence_text", s) for s in ("the river bank was muddy", wp.UNIQUENESS_SENTENCE)],
 }
 
 

@@ -20,7 +20,7 @@ def explorers():
 
 
 def test_explorers_build_with_a_figure(explorers):
-    assert set(explorers) == {"attention", "predictions", "glove_kl"}
+    assert set(explorers) == {"attention", "predictions", "glove_kl", "uniqueness"}
     for explorer in explorers.values():
         assert explorer.image.value and explorer.error is None
 
@@ -117,3 +117,31 @@ def test_sweep_means_shrink_from_small_d():
     dims, means, _ = wp.kl_sweep(dims=(2, 10, 50), count=60)
     assert dims == (2, 10, 50)
     assert means[0] > means[1] > means[2] > 0
+
+
+def test_uniqueness_explorer_shows_the_failure_with_a_repeat(explorers):
+    explorer = explorers["uniqueness"]
+    assert "unique" in explorer.caption.value and "NOT" not in explorer.caption.value
+    for name, value in (("noise", 0.5), ("repeat", True)):
+        before = explorer.image.value
+        explorer.controls[name].value = value
+        assert explorer.error is None and explorer.image.value != before
+    assert "NOT unique" in explorer.caption.value
+    explorer.controls["sentence_text"].value = "the bank approved the zebra"
+    assert "Not in the toy vocabulary" in explorer.error and "'zebra'" in explorer.error
+    explorer.controls["sentence_text"].value = wp.UNIQUENESS_SENTENCE
+    explorer.controls["repeat"].value = False
+    assert explorer.error is None
+
+
+def test_random_perturbations_beat_m_only_with_a_repeat():
+    toy = data.toy()
+    S = cooccurrence.ppmi(toy.X)
+    rng = np.random.default_rng(0)
+    for text, repeated in (("fish swim near the bank", False), ("the bank the river", True)):
+        ids = corpus.sentence_ids(text, toy.vocab)
+        M = projection.project(S, ids)
+        best = projection.approximation_error(S, ids, M)
+        gaps = [projection.approximation_error(S, ids, M + 0.1 * rng.standard_normal(M.shape))
+                - best for _ in range(30)]
+        assert (min(gaps) < 0) == repeated

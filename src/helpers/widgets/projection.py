@@ -109,15 +109,15 @@ def fast_bars(ax, labels, values, title, color):
             ha="center", va="bottom", fontsize=10)
 
 
-def sentence(text, vocab, max_tokens=20):
+def sentence(text, vocab, max_tokens=20, corpus_name="Lee",
+             examples="bank, west, israeli, reserve, interest, fire, police, government"):
     """Ids of a typed sentence, or a ValueError that lists the unknown words in plain words."""
     tokens = corpus.tokenize(text if isinstance(text, str) else "")
     unknown = list(dict.fromkeys(t for t in tokens if t not in vocab))
     if tokens and len(tokens) <= max_tokens and unknown:
         shown = ", ".join(f"'{w[:20]}'" for w in unknown[:6]) + (" ..." if len(unknown) > 6 else "")
         raise ValueError(
-            f"Not in the Lee vocabulary (words seen at least 5 times): {shown}. Try other "
-            "words, e.g. bank, west, israeli, reserve, interest, fire, police, government."
+            f"Not in the {corpus_name} vocabulary: {shown}. Try other words, e.g. {examples}."
         )
     return corpus.sentence_ids(text, vocab, max_tokens=max_tokens)
 
@@ -333,8 +333,67 @@ def glove_kl_explorer(ops=None, sweep=None) -> Explorer:
                     "GloVe attention against the exact restricted conditional (Lee)")
 
 
+UNIQUENESS_SENTENCE = "fish swim near the muddy bank"
+
+
+def draw_uniqueness(sentence_text=UNIQUENESS_SENTENCE, noise=0.1, repeat=False):
+    """Errors ‖S − Qᵀ B Q‖² of perturbed B around M on the toy corpus (S = PPMI).
+
+    40 random perturbations M + noise·Z are always worse than M when tokens are distinct. With
+    `repeat`, the first word is appended again: the lift Qᵀ M Q then counts that word's entries
+    several times, so some random perturbations beat M, and perturbations that only move weight
+    between the two copies leave the error unchanged: no B is singled out.
+    Returns (Figure, caption). Introduced in 03_projection.
+    """
+    toy = data.toy()
+    ids = sentence(sentence_text, toy.vocab, max_tokens=12, corpus_name="toy",
+                   examples="river, bank, water, fish, loan, money")
+    if repeat:
+        ids = np.append(ids, ids[0])
+    S = cooccurrence.ppmi(toy.X)
+    n = ids.size
+    M = projection.project(S, ids)
+    best = projection.approximation_error(S, ids, M)
+    rng = np.random.default_rng(0)
+    random_gaps = [projection.approximation_error(S, ids, M + noise * rng.standard_normal((n, n)))
+                   - best for _ in range(40)]
+    same = np.flatnonzero(ids == ids[0])
+    fig, axes = panels(7.0, 3.2, ncols=1, left=0.12, bottom=0.16)
+    ax = axes
+    ax.plot(random_gaps, "o", color="C0", ms=4, label="M + noise·Z (random)")
+    if same.size > 1:
+        swap = np.zeros((n, n))
+        swap[same[0], same[0]] = swap[same[1], same[1]] = 1.0
+        swap[same[0], same[1]] = swap[same[1], same[0]] = -1.0
+        null_gaps = [projection.approximation_error(S, ids, M + noise * z * swap) - best
+                     for z in rng.standard_normal(40)]
+        ax.plot(null_gaps, "s", color="C3", ms=4, label="M + noise·z·(swap between copies)")
+    ax.axhline(0.0, color="black", lw=0.8)
+    ax.set_xlabel("perturbation")
+    ax.set_ylabel("error − error(M)")
+    ax.legend(fontsize=8, loc="upper right")
+    lifting = projection.solve_lifting(S, ids)
+    words = " ".join(toy.vocab.decode(ids))
+    formula = " = ||S||² − ||M||²" if same.size == 1 else ""
+    caption = (f"'{words}': error(M){formula} = {best:.3f};  lifting system rank "
+               f"{lifting.rank} of {lifting.unknowns} unknowns -> "
+               + ("unique" if lifting.rank == lifting.unknowns else "NOT unique"))
+    return fig, caption
+
+
+def uniqueness_explorer() -> Explorer:
+    """Noise scale and a repeated-token toggle for `draw_uniqueness` (toy corpus)."""
+    controls = {
+        "sentence_text": widgets.Text(value=UNIQUENESS_SENTENCE, continuous_update=False,
+                                      description="sentence"),
+        "noise": widgets.FloatLogSlider(value=0.1, base=10, min=-3, max=0, description="noise"),
+        "repeat": widgets.Checkbox(value=False, description="repeat the first word"),
+    }
+    return Explorer(draw_uniqueness, controls, "Uniqueness of M as the best approximation (toy)")
+
+
 def explorers() -> dict[str, Explorer]:
     """Every explorer of 03_projection, built with the notebook's default data."""
     ops = lee_operators()
     return {"attention": attention_explorer(ops), "predictions": predictions_explorer(ops),
-            "glove_kl": glove_kl_explorer(ops)}
+            "glove_kl": glove_kl_explorer(ops), "uniqueness": uniqueness_explorer()}
