@@ -90,7 +90,7 @@ def make_draw_offsets(od: OffsetData):
         with np.errstate(divide="ignore"):
             shown = np.log10(block) if kind == "count" else block
         fig, axes = new_figure(9.0, 3.8, ncols=2, layout=None)
-        fig.subplots_adjust(left=0.11, right=0.98, bottom=0.24, top=0.92, wspace=0.28)
+        fig.subplots_adjust(left=0.11, right=0.98, bottom=0.27, top=0.92, wspace=0.28)
         left, right = axes[0]
         where = "after" if delta > 0 else "before"
         heatmap(left, shown, chosen, chosen, annotate=False, center=kind == "pmi",
