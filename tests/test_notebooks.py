@@ -92,8 +92,9 @@ def test_slide_metadata(path):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=ids(NOTEBOOKS))
 def test_ends_with_summary_and_exercises(path):
     notebook = read(path)
+    summary = re.compile(r"#+\s+(\d+\.\s*)?Summary", re.IGNORECASE)
     headings = [index for index, cell in enumerate(notebook.cells)
-                if cell.cell_type == "markdown" and re.match(r"#+\s*Summary", cell.source)]
+                if cell.cell_type == "markdown" and summary.match(cell.source)]
     assert headings, f"{path.name}: no markdown cell starting with a 'Summary' heading"
     after = notebook.cells[headings[-1]:]
     exercises = [cell for cell in after if cell.cell_type == "code"
