@@ -9,6 +9,7 @@ lists a word's cosine neighbours in a chosen vector set of a trained Lee model.
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib.ticker import FuncFormatter, NullLocator
 
 from .. import data, evaluate, glove
 from ..plots import bars, new_figure
@@ -59,6 +60,8 @@ def draw_weighting(x_max=100.0, alpha=0.75, counts=None, histogram=None):
     ax.plot(x, glove.weighting(x, x_max, alpha), color="C0", lw=2, label="f(x)")
     ax.axvline(x_max, color="C3", ls="--", lw=1, label="x_max")
     ax.set_xscale("log")
+    ax.xaxis.set_minor_locator(NullLocator())  # plain labels: mathtext ticks are slow to draw
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
     ax.set_ylim(0, 1.05)
     ax.set_xlabel("co-occurrence count x (log scale)")
     ax.set_ylabel("f(x)")
@@ -105,7 +108,7 @@ def draw_toy_fit(x_max=10.0, alpha=0.75, learning_rate=0.05, epochs=200, vectors
     fig, axes = new_figure(9.0, 3.6, ncols=2)
     left, right = axes[0]
     left.plot(np.arange(1, epochs + 1), fit.costs, color="C0")
-    left.set_yscale("log")
+    left.set_ylim(0, None)
     left.set_xlabel("epoch")
     left.set_ylabel("cost (mean ½·f·error²)")
     left.set_title("training cost", fontsize=10)
