@@ -1,0 +1,54 @@
+"""Speed of the 06_heads and 07_transformer_block explorers, and of the capstone training.
+
+Run: .venv/bin/python benchmarks/heads.py. Timings depend on the machine and its load; the
+targets are a widget update median < 50 ms and p95 < 100 ms, and capstone training < 20 s.
+"""
+
+import itertools
+import time
+
+import numpy as np
+
+from helpers import block, data
+from helpers.widgets import block as wb
+from helpers.widgets import heads as wh
+
+UPDATES = {
+    "mixing": ("alpha", [0.1, 0.3, 0.5, 0.7, 0.9]),
+    "heads": ("k", [2, 4, 8, 16]),
+    "alignment": ("noise", [0.0, 0.5, 1.0, 2.0]),
+    "ladder": ("mask", [False, True]),
+    "capstone": ("sentence", [wb.SENTENCE, "the government said the talks would continue"]),
+}
+
+
+def time_updates(explorer, control, values, repeats=20):
+    times = []
+    for value in itertools.islice(itertools.cycle(values), repeats):
+        if explorer.controls[control].value == value:
+            continue
+        start = time.perf_counter()
+        explorer.controls[control].value = value
+        times.append(time.perf_counter() - start)
+    return np.array(times) * 1000
+
+
+def main():
+    start = time.perf_counter()
+    explorers = {**wh.explorers(), **wb.explorers()}
+    print(f"building the explorers: {time.perf_counter() - start:.2f} s")
+    for name, (control, values) in UPDATES.items():
+        ms = time_updates(explorers[name], control, values)
+        print(f"{name:>10}: median {np.median(ms):6.1f} ms, p95 {np.percentile(ms, 95):6.1f} ms"
+              f" ({len(ms)} updates of {control!r})")
+    lee = data.lee()
+    H = data.lee_glove().W
+    x, y = block.next_word_batches(list(lee.docs)[:250], 16)
+    start = time.perf_counter()
+    block.train_capstone(H, x, y, steps=300, batch=32, lr=0.01, seed=0)
+    print(f"capstone training (300 steps of 32 pieces, uncached): "
+          f"{time.perf_counter() - start:.2f} s")
+
+
+if __name__ == "__main__":
+    main()
