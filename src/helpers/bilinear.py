@@ -179,8 +179,7 @@ class Spectra:
 
     def shared_factor(self, k):
         """W (|V|, k): W Wᵀ is the best PSD form of rank ≤ k."""
-        k = _check_rank(k, len(self.lam))
-        return self.vecs[:, :k] * np.sqrt(np.maximum(self.lam[:k], 0.0))
+        return _psd_columns(self.lam, self.vecs, _check_rank(k, len(self.lam)))
 
     def eigen_split(self):
         """(W_q, W_k) with W_q W_kᵀ = S_sym exactly and W_k = W_q diag(sign λ)."""
@@ -195,7 +194,8 @@ class EmbeddingFit:
 
     With W_emb = U_e R (thin QR) and C = U_eᵀ S U_e (d, d): ‖S − W_emb B W_embᵀ‖² =
     ‖S‖² − ‖C‖² + ‖C − R B Rᵀ‖², so the best rank-k B is R⁻¹ C_k R⁻ᵀ with C_k the truncated
-    SVD of C; the best PSD B uses the positive eigenvalues of C_sym. Build with `fit`.
+    SVD of C; the best PSD B uses the positive eigenvalues of C_sym (C_sym_eig: descending
+    eigenvalues and their eigenvectors). Build with `fit`.
     Introduced in 04_qkv.
     """
 
@@ -218,7 +218,7 @@ class EmbeddingFit:
         C = U_e.T @ S @ U_e  # (d, d)
         norm2 = float(np.sum(S * S))
         lam, vecs = np.linalg.eigh((C + C.T) / 2)
-        return cls(R, C, SVD.of(C), (lam, vecs), norm2)
+        return cls(R, C, SVD.of(C), (lam[::-1], vecs[:, ::-1]), norm2)
 
     @property
     def d(self):
@@ -238,9 +238,7 @@ class EmbeddingFit:
     def B_shared(self, d_k=None):
         """The best B = W Wᵀ (PSD, rank <= d_k): what one shared map W_q = W_k can do."""
         k = _check_rank(self.d if d_k is None else d_k, self.d)
-        lam, vecs = self.C_sym_eig
-        P = vecs[:, ::-1][:, :k] * np.sqrt(np.maximum(lam[::-1][:k], 0.0))  # (d, k)
-        W = np.linalg.solve(self.R, P)
+        W = np.linalg.solve(self.R, _psd_columns(*self.C_sym_eig, k))  # (d, k)
         return W @ W.T
 
     @property
@@ -262,6 +260,11 @@ class EmbeddingFit:
 def _tail(s):
     """Σ_{i>k} s_i² for k = 0..len(s), shape (len(s) + 1,)."""
     return np.concatenate([np.cumsum((s**2)[::-1])[::-1], [0.0]])
+
+
+def _psd_columns(lam, vecs, k):
+    """V_k |λ_k|^½ over the k largest eigenpairs (descending), zero where λ <= 0: (rows, k)."""
+    return vecs[:, :k] * np.sqrt(np.maximum(lam[:k], 0.0))
 
 
 def _psd_error_curve(lam, total2):
