@@ -350,13 +350,17 @@ def draw_uniqueness(sentence_text=UNIQUENESS_SENTENCE, noise=0.1, repeat=False):
                    examples="river, bank, water, fish, loan, money")
     if repeat:
         ids = np.append(ids, ids[0])
-    S = cooccurrence.ppmi(toy.X)
+    S = cooccurrence.ppmi(toy.X).toarray()  # (|V|, |V|), small
     n = ids.size
+    Q = projection.selector(ids, S.shape[0])  # (n, |V|)
     M = projection.project(S, ids)
-    best = projection.approximation_error(S, ids, M)
+
+    def error(B):  # ‖S − Qᵀ B Q‖², = projection.approximation_error(S, ids, B)
+        return float(np.sum((S - Q.T @ B @ Q) ** 2))
+
+    best = error(M)
     rng = np.random.default_rng(0)
-    random_gaps = [projection.approximation_error(S, ids, M + noise * rng.standard_normal((n, n)))
-                   - best for _ in range(40)]
+    random_gaps = [error(M + noise * rng.standard_normal((n, n))) - best for _ in range(40)]
     same = np.flatnonzero(ids == ids[0])
     fig, axes = panels(7.0, 3.2, ncols=1, left=0.12, bottom=0.16)
     ax = axes
@@ -365,8 +369,7 @@ def draw_uniqueness(sentence_text=UNIQUENESS_SENTENCE, noise=0.1, repeat=False):
         swap = np.zeros((n, n))
         swap[same[0], same[0]] = swap[same[1], same[1]] = 1.0
         swap[same[0], same[1]] = swap[same[1], same[0]] = -1.0
-        null_gaps = [projection.approximation_error(S, ids, M + noise * z * swap) - best
-                     for z in rng.standard_normal(40)]
+        null_gaps = [error(M + noise * z * swap) - best for z in rng.standard_normal(40)]
         ax.plot(null_gaps, "s", color="C3", ms=4, label="M + noise·z·(swap between copies)")
     ax.axhline(0.0, color="black", lw=0.8)
     ax.set_xlabel("perturbation")
