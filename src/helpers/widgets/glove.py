@@ -161,8 +161,8 @@ def make_draw_neighbours(vocab, models):
         if word not in vocab:
             examples = ", ".join(w for w in NEIGHBOUR_EXAMPLES if w in vocab)
             raise ValueError(
-                f"'{word}' is not in the Lee vocabulary ({len(vocab)} words seen at least 5 "
-                f"times). Try e.g. {examples}."
+                f"'{word[:40]}{'...' if len(word) > 40 else ''}' is not in the Lee vocabulary "
+                f"({len(vocab)} words seen at least 5 times). Try e.g. {examples}."
             )
         if (model, vectors) not in unit:
             raise ValueError(f"Choose a model from {list(models)} and vectors from "
