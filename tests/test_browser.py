@@ -270,7 +270,14 @@ def move_a_control(page, panel, title) -> str:
     for index in range(panel.locator("input[type=checkbox]").count()):
         box = panel.locator("input[type=checkbox]").nth(index)
         attempts.append((f"checkbox {index}", lambda b=box: b.click()))
-    assert attempts, f"explorer {title!r} has no slider, dropdown, toggle or checkbox to move"
+    for index in range(panel.locator("input[type=text], textarea").count()):
+        box = panel.locator("input[type=text], textarea").nth(index)
+        words = box.input_value().split()
+        if len(words) > 1:  # a shorter sentence is still a sentence
+            shorter = " ".join(words[:-1])
+            attempts.append((f"text {index} without its last word",
+                             lambda b=box, t=shorter: (b.fill(t), b.press("Enter"))))
+    assert attempts, f"explorer {title!r} has no control this test knows how to move"
     for label, action in attempts:
         old = image.get_attribute("src")
         action()
