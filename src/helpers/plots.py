@@ -2,7 +2,8 @@
 
 Each function draws on a matplotlib Axes and returns it; nothing here touches pyplot's global
 state, so the same function serves a static notebook figure and a widget's redraw.
-Introduced in 01_cooccurrence.
+Introduced in 01_cooccurrence. `fast_heatmap` and `fast_bars` skip matplotlib's tick machinery
+(most of a redraw's cost) and are the ones widgets use.
 """
 
 import numpy as np
@@ -62,3 +63,41 @@ def bars(ax, labels, values, title="", color="C0"):
     ax.invert_yaxis()
     ax.set_title(title, fontsize=10)
     return ax
+
+
+def fast_heatmap(ax, values, row_labels, col_labels, title, row_names=True, **style):
+    """`values` as an image with word labels drawn as plain text, the axis machinery off.
+
+    Matplotlib's tick objects cost most of a redraw; plain text labels halve an update's time.
+    `row_names` False leaves the rows unlabelled (when a panel to the left already names them).
+    NaN cells are blank. Returns the image.
+    """
+    values = np.asarray(values, dtype=float)
+    n_rows, n_cols = values.shape
+    image = ax.imshow(np.ma.masked_invalid(values), aspect="auto", interpolation="nearest",
+                      **style)
+    ax.set_axis_off()
+    if row_names:
+        for i, word in enumerate(row_labels):
+            ax.text(-0.6, i, word, ha="right", va="center", fontsize=8)
+    for j, word in enumerate(col_labels):
+        if word:
+            ax.text(j, n_rows - 0.4, word, rotation=60, ha="right", va="top", fontsize=8,
+                    rotation_mode="anchor")
+    ax.text(0.5, 1.02, title, transform=ax.transAxes, ha="center", va="bottom", fontsize=10)
+    return image
+
+
+def fast_bars(ax, labels, values, title, color):
+    """Horizontal bars (one line collection), largest on top, word labels as plain text."""
+    k = max(len(labels), 1)
+    top = float(values[0]) if len(values) else 1.0
+    row_points = ax.get_position().height * ax.figure.get_figheight() * 72 / k
+    ax.hlines(np.arange(len(labels)), 0, values, color=color, linewidth=0.8 * row_points)
+    ax.set_ylim(k - 0.5, -0.5)
+    ax.set_xlim(0, top * 1.05 or 1.0)
+    ax.set_axis_off()
+    for i, word in enumerate(labels):
+        ax.text(-0.02 * top, i, word, ha="right", va="center", fontsize=8)
+    ax.text(0.5, 1.01, f"{title} (top value {top:.3g})", transform=ax.transAxes,
+            ha="center", va="bottom", fontsize=10)

@@ -15,7 +15,7 @@ import numpy as np
 import scipy.sparse as sp
 from matplotlib.figure import Figure
 
-from .. import cooccurrence, corpus, data, projection
+from .. import cooccurrence, corpus, data, plots, projection
 from ..attention import softmax
 from .base import Explorer
 
@@ -60,29 +60,6 @@ def panels(width, height, ncols, wspace=0.12, left=0.09, bottom=0.24):
     return fig, fig.subplots(1, ncols)
 
 
-def fast_heatmap(ax, values, row_labels, col_labels, title, row_names=True, **style):
-    """`values` as an image with word labels drawn as plain text, the axis machinery off.
-
-    Matplotlib's tick objects cost most of a redraw; plain text labels halve an update's time.
-    `row_names` False leaves the rows unlabelled (when a panel to the left already names them).
-    NaN cells are blank. Returns the image.
-    """
-    values = np.asarray(values, dtype=float)
-    n_rows, n_cols = values.shape
-    image = ax.imshow(np.ma.masked_invalid(values), aspect="auto", interpolation="nearest",
-                      **style)
-    ax.set_axis_off()
-    if row_names:
-        for i, word in enumerate(row_labels):
-            ax.text(-0.6, i, word, ha="right", va="center", fontsize=8)
-    for j, word in enumerate(col_labels):
-        if word:
-            ax.text(j, n_rows - 0.4, word, rotation=60, ha="right", va="top", fontsize=8,
-                    rotation_mode="anchor")
-    ax.text(0.5, 1.02, title, transform=ax.transAxes, ha="center", va="bottom", fontsize=10)
-    return image
-
-
 def side_by_side(ax, left, right, words, left_title, right_title, row_names=False):
     """Two (n, n) row-stochastic matrices in one image on one colour scale [0, 1], a gap between.
 
@@ -91,25 +68,10 @@ def side_by_side(ax, left, right, words, left_title, right_title, row_names=Fals
     faster redraws.
     """
     gap = np.full((len(words), 1), np.nan)
-    return fast_heatmap(ax, np.hstack([left, gap, right]), words,
+    return plots.fast_heatmap(ax, np.hstack([left, gap, right]), words,
                         list(words) + [""] * (len(words) + 1),
                         f"{left_title}   |   {right_title} (same columns)",
                         row_names=row_names, cmap="magma", vmin=0.0, vmax=1.0)
-
-
-def fast_bars(ax, labels, values, title, color):
-    """Horizontal bars (one line collection), largest on top, word labels as plain text."""
-    k = max(len(labels), 1)
-    top = float(values[0]) if len(values) else 1.0
-    row_points = ax.get_position().height * ax.figure.get_figheight() * 72 / k
-    ax.hlines(np.arange(len(labels)), 0, values, color=color, linewidth=0.8 * row_points)
-    ax.set_ylim(k - 0.5, -0.5)
-    ax.set_xlim(0, top * 1.05 or 1.0)
-    ax.set_axis_off()
-    for i, word in enumerate(labels):
-        ax.text(-0.02 * top, i, word, ha="right", va="center", fontsize=8)
-    ax.text(0.5, 1.01, f"{title} (top value {top:.3g})", transform=ax.transAxes,
-            ha="center", va="bottom", fontsize=10)
 
 
 def sentence(text, vocab, max_tokens=20, corpus_name="Lee",
@@ -172,7 +134,7 @@ def make_draw_attention(ops):
         fig, axes = panels(12.0, 4.2, ncols=2, wspace=0.08)
         fig.axes[0].set_position([0.07, 0.24, 0.28, 0.66])
         fig.axes[1].set_position([0.38, 0.24, 0.61, 0.66])
-        fast_heatmap(axes[0], M, words, words, f"M = Q S Qᵀ, S = {S}")
+        plots.fast_heatmap(axes[0], M, words, words, f"M = Q S Qᵀ, S = {S}")
         side_by_side(axes[1], A, R, words, f"softmax({logits})", "restricted P(t_j | t_i)")
         kl = projection.kl_rows(R, A)
         caption = (f"max |softmax - R| = {np.abs(A - R).max():.2e}   mean KL(R || softmax) = "
@@ -234,7 +196,7 @@ def make_draw_predictions(ops):
             top = top[shown[top] > 0]
             tops.append(set(top.tolist()))
             if ax is not None:
-                fast_bars(ax, ops.vocab.decode(top), shown[top], title, color)
+                plots.fast_bars(ax, ops.vocab.decode(top), shown[top], title, color)
         caption = (f"E[{focus}] shares {len(tops[0] & tops[1])} of its top {k} words with the "
                    f"context-free row S[{focus}] and {len(tops[0] & tops[2])} with the full "
                    f"two-hop row (Q S²)[{focus}], whose paths may pass through any word."
