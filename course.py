@@ -45,7 +45,8 @@ def ensure_venv(requirements, env_dir=VENV, constraints=None):
 
 def lab(extra):
     ensure_venv("requirements.txt")
-    run(PYTHON, "-m", "jupyter", "lab", "notebooks/01_cooccurrence.ipynb", *extra)
+    run(PYTHON, "-m", "jupyter", "lab", f"--ServerApp.root_dir={ROOT}",
+        "--LabApp.default_url=/lab/tree/notebooks/01_cooccurrence.ipynb", *extra)
 
 
 def test(extra):
