@@ -11,11 +11,12 @@ from dataclasses import dataclass
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from .. import data, positions
 from ..attention import softmax
 from ..corpus import sentence_ids, tokenize
-from ..plots import bars, heatmap, new_figure
+from ..plots import fast_heatmap, new_figure
 from .base import Explorer
 
 DETERMINERS = ("the", "a", "an", "this", "that", "these", "those",
@@ -73,10 +74,71 @@ def _words(text, vocab, limit=12):
     return words
 
 
+def _superscript(delta):
+    """δ written as a Unicode superscript, e.g. -3 -> ⁽⁻³⁾ (no mathtext in widget figures)."""
+    return "⁽" + str(delta).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")) + "⁾"
+
+
+def _plain_ticks(ax, xs, ys, xlabel, ylabel="", yfmt="{:.1f}"):
+    """Label a few x and y values as plain text beside the frame, with light grid lines.
+
+    Replaces matplotlib's tick machinery (most of a line plot's redraw). The limits must be
+    set before: the labels sit at the given data values.
+    """
+    ax.xaxis.set_visible(False)
+    ax.yaxis.set_visible(False)
+    for x in xs:
+        ax.text(x, -0.02, f"{x:g}", transform=ax.get_xaxis_transform(), ha="center", va="top",
+                fontsize=8)
+    for y in ys:
+        ax.axhline(y, color="0.85", lw=0.5, zorder=0)
+        ax.text(-0.015, y, yfmt.format(y), transform=ax.get_yaxis_transform(), ha="right",
+                va="center", fontsize=8)
+    ax.text(0.5, -0.09, xlabel, transform=ax.transAxes, ha="center", va="top", fontsize=9)
+    if ylabel:
+        ax.text(-0.1, 0.5, ylabel, transform=ax.transAxes, rotation=90, ha="right",
+                va="center", fontsize=9)
+
+
+def _title(ax, text, fontsize=9):
+    """A title as plain text (set_title re-measures the axes on every draw)."""
+    return ax.text(0.5, 1.02, text, transform=ax.transAxes, ha="center", va="bottom",
+                   fontsize=fontsize)
+
+
+def _offsets_figure(od, chosen):
+    """The offsets figure for one list of words: (fig, image, title, marker).
+
+    Built once per word list; a δ or operator change only swaps the image's data and the texts.
+    """
+    K = len(od.X_offsets)
+    grid = np.arange(1, K + 1)
+    fig, axes = new_figure(9.0, 3.8, ncols=2, layout=None)
+    fig.subplots_adjust(left=0.11, right=0.98, bottom=0.27, top=0.9, wspace=0.28)
+    left, right = axes[0]
+    k = len(chosen)
+    image = fast_heatmap(left, np.zeros((k, k)), chosen, chosen, "")
+    title = left.texts[-1]
+    left.text(-0.6, k - 0.4, "u ↓  w →", ha="right", va="top", fontsize=8, color="gray")
+    right.plot(grid, od.information, "o-", ms=3)
+    right.plot(grid, od.baseline, ":", color="gray")
+    right.plot(grid, od.determiner_bits, "s-", ms=3, color="C3")
+    marker = right.axvline(1, color="black", lw=0.8)
+    curves = np.concatenate([od.information, od.baseline, od.determiner_bits])
+    low, high = curves.min(), curves.max()
+    right.set_ylim(low - 0.05 * (high - low), high + 0.05 * (high - low))
+    right.set_xlim(0.5, K + 0.5)
+    ys = [y for y in MaxNLocator(3).tick_values(low, high) if low <= y <= high]
+    _plain_ticks(right, [1, 5, 10, 15, 20][:1 + K // 5], ys,
+                 "|δ|", "bits about the word |δ| away")
+    _title(right, "blue: any word · gray: shuffled · red: after a determiner")
+    return fig, image, title, marker
+
+
 def make_draw_offsets(od: OffsetData):
     """A drawing function (delta, words, operator) -> (Figure, caption) over `od`."""
-    vocab, K = od.counted.vocab, len(od.X_offsets)
-    grid = np.arange(1, K + 1)
+    vocab = od.counted.vocab
+    built = {}  # the current word list's figure: a new list of words builds a new one
 
     def draw_offsets(delta=1, words=OFFSET_WORDS, operator="counts"):
         """X^(δ) or PMI^(δ) on the chosen words (left), information against |δ| (right)."""
@@ -88,24 +150,24 @@ def make_draw_offsets(od: OffsetData):
         kind = "count" if operator == "counts" else "pmi"
         block = positions.operator_entries(X, t[:, None], t[None, :], kind)  # (k, k)
         with np.errstate(divide="ignore"):
-            shown = np.log10(block) if kind == "count" else block
-        fig, axes = new_figure(9.0, 3.8, ncols=2, layout=None)
-        fig.subplots_adjust(left=0.11, right=0.98, bottom=0.27, top=0.92, wspace=0.28)
-        left, right = axes[0]
+            shown = np.ma.masked_invalid(np.log10(block) if kind == "count" else block)
+        if built.get("words") != chosen:
+            built.clear()
+            built["words"] = chosen
+            built["parts"] = _offsets_figure(od, chosen)
+        fig, image, title, marker = built["parts"]
+        image.set_data(shown)
+        if kind == "pmi":
+            bound = float(np.abs(shown).max()) if shown.count() else 1.0
+            image.set_cmap("RdBu_r")
+            image.set_clim(-bound or -1.0, bound or 1.0)
+        else:
+            image.set_cmap("viridis")
+            image.set_clim(*((shown.min(), shown.max()) if shown.count() else (0.0, 1.0)))
         where = "after" if delta > 0 else "before"
-        heatmap(left, shown, chosen, chosen, annotate=False, center=kind == "pmi",
-                title=f"{'log10 X' if kind == 'count' else 'PMI'}^({delta}): w exactly "
-                      f"{abs(delta)} {where} u; blank = never")
-        left.set_ylabel("u")
-        left.set_xlabel("w")
-        right.plot(grid, od.information, "o-", ms=3)
-        right.plot(grid, od.baseline, ":", color="gray")
-        right.plot(grid, od.determiner_bits, "s-", ms=3, color="C3")
-        right.axvline(abs(delta), color="black", lw=0.8)
-        right.set_xlabel("|δ|")
-        right.set_ylabel("bits about the word |δ| away")
-        right.set_title("blue: any word · gray: shuffled · red: after a determiner",
-                        fontsize=9)
+        title.set_text(f"{'log10 X' if kind == 'count' else 'PMI'}{_superscript(delta)}[u, w]: "
+                       f"w exactly {abs(delta)} {where} u; blank = never")
+        marker.set_xdata([abs(delta), abs(delta)])
         total = X[t][:, t].sum()
         caption = (f"δ = {delta}: {X.nnz} distinct (u, w) pairs in the corpus, "
                    f"{X.sum():.0f} pairs counted; {total:.0f} among the chosen words. "
@@ -132,32 +194,40 @@ def offsets_explorer(od: OffsetData | None = None) -> Explorer:
 
 
 def make_draw_kernel(od: OffsetData, n=64):
-    """A drawing function (base, d) -> (Figure, caption): P Pᵀ and its profile over δ."""
+    """A drawing function (base, d) -> (Figure, caption): P Pᵀ and its profile over δ.
+
+    The figure is built once; a change of base or d only swaps the image and the blue line.
+    """
     K = len(od.X_offsets)
     measured = od.information - od.baseline
     measured = measured / measured[0]
     grid = np.arange(1, K + 1)
+    fig, axes = new_figure(9.0, 3.8, ncols=2, layout=None)
+    fig.subplots_adjust(left=0.03, right=0.98, bottom=0.14, top=0.9, wspace=0.12)
+    left, right = axes[0]
+    image = left.imshow(np.zeros((n, n)), cmap="RdBu_r", vmin=-1, vmax=1,
+                        interpolation="nearest")
+    left.set_axis_off()
+    title = _title(left, "", fontsize=10)
+    left.text(0.5, -0.02, f"position q → (0..{n - 1}); rows: position p ↓", ha="center",
+              va="top", transform=left.transAxes, fontsize=8)
+    (line,) = right.plot(grid, np.zeros(K), "o-", ms=3)
+    right.plot(grid, measured, "s-", ms=3, color="C3")
+    right.axhline(0, color="gray", lw=0.5)
+    right.set_ylim(-1.05, 1.05)
+    right.set_xlim(0.5, K + 0.5)
+    _plain_ticks(right, [1, 5, 10, 15, 20][:1 + K // 5], [-1.0, -0.5, 0.0, 0.5, 1.0],
+                 "offset δ")
+    _title(right, "blue: k(δ)/k(0) · red: Lee I(δ) above shuffled, 1 at δ=1")
 
     def draw_kernel(base=10000.0, d=32):
         """Heatmap of the sinusoidal Gram matrix P Pᵀ / (d/2) (left), profile vs data (right)."""
         P = positions.sinusoidal(n, d, base)  # (n, d)
         G = P @ P.T / (d // 2)  # (n, n), diagonal 1
         profile = positions.sinusoidal_kernel(grid, d, base) / (d // 2)
-        fig, axes = new_figure(9.0, 3.8, ncols=2, layout=None)
-        fig.subplots_adjust(left=0.08, right=0.98, bottom=0.14, top=0.92, wspace=0.2)
-        left, right = axes[0]
-        left.imshow(G, cmap="RdBu_r", vmin=-1, vmax=1, interpolation="nearest")
-        left.set_title(f"P Pᵀ / (d/2): red +1, blue −1; d = {d}, base = {base:.4g}",
-                       fontsize=10)
-        left.set_xlabel("position q")
-        left.set_ylabel("position p")
-        right.plot(grid, profile, "o-", ms=3)
-        right.plot(grid, measured, "s-", ms=3, color="C3")
-        right.axhline(0, color="gray", lw=0.5)
-        right.set_ylim(-1.05, 1.05)
-        right.set_xlabel("offset δ")
-        right.set_title("blue: k(δ)/k(0) · red: Lee I(δ) above shuffled, 1 at δ=1",
-                        fontsize=9)
+        image.set_data(G)
+        title.set_text(f"P Pᵀ / (d/2): red +1, blue −1; d = {d}, base = {base:.4g}")
+        line.set_ydata(profile)
         caption = (f"Toeplitz (depends on q − p only): {positions.is_toeplitz(P @ P.T)}. "
                    f"Wavelengths from 2π to {2 * np.pi / positions.frequencies(d, base)[-1]:.3g} "
                    f"positions. "
@@ -184,9 +254,31 @@ def generation_logits(ids, counted):
     return positions.operator_entries(X, ids[:, None], ids[None, :], "log1p")
 
 
+def _generation_figure(words):
+    """The generation figure for one sentence: (fig, image, title, bars, labels, bar_title).
+
+    Built once per sentence; a step or mask change only updates the image, bars and texts.
+    """
+    n = len(words)
+    fig, axes = new_figure(9.0, 3.8, ncols=2, layout=None)
+    fig.subplots_adjust(left=0.1, right=0.98, bottom=0.22, top=0.9, wspace=0.38)
+    left, right = axes[0]
+    image = fast_heatmap(left, np.full((n, n), np.nan), words, words, "", cmap="magma_r")
+    title = left.texts[-1]
+    row_points = right.get_position().height * fig.get_figheight() * 72 / n
+    bars = right.hlines(np.arange(n), 0, np.zeros(n), linewidth=0.8 * row_points)
+    right.set_ylim(n - 0.5, -0.5)
+    right.set_axis_off()
+    labels = [right.text(-0.02, i, f"{i}: {w}", ha="right", va="center", fontsize=8,
+                         transform=right.get_yaxis_transform()) for i, w in enumerate(words)]
+    bar_title = _title(right, "")
+    return fig, image, title, bars, labels, bar_title
+
+
 def make_draw_generation(counted):
     """A drawing function (sentence, step, mask) -> (Figure, caption) of causal generation."""
     vocab = counted.vocab
+    built = {}  # the current sentence's figure: a new sentence builds a new one
 
     def draw_generation(sentence=GENERATION_SENTENCE, step=4, mask=True):
         """Attention weights after `step` tokens have arrived; bars: how much each earlier
@@ -202,18 +294,22 @@ def make_draw_generation(counted):
         grid = np.full((n, n), np.nan)
         grid[:step, :step] = np.where(A > 0, A, np.nan)
         words = vocab.decode(t)
-        fig, axes = new_figure(9.0, 3.8, ncols=2, layout=None)
-        fig.subplots_adjust(left=0.1, right=0.98, bottom=0.22, top=0.92, wspace=0.38)
-        left, right = axes[0]
-        heatmap(left, grid, words, words, annotate=False, cmap="magma_r",
-                title=f"weights after {step} of {n} tokens "
-                      f"({'causal mask' if mask else 'NO mask'})")
-        left.set_xlabel("key j")
-        left.set_ylabel("query i")
-        bars(right, [f"{i}: {w}" for i, w in enumerate(words[:step])], moved,
-             title="change of row i since it was first computed",
-             color="C2" if mask else "C3")
-        right.set_xlim(0, max(0.05, 1.1 * moved.max()))
+        if built.get("words") != words:
+            built.clear()
+            built["words"] = words
+            built["parts"] = _generation_figure(words)
+        fig, image, title, bars, labels, bar_title = built["parts"]
+        shown = np.ma.masked_invalid(grid)
+        image.set_data(shown)
+        image.set_clim(shown.min(), shown.max())
+        title.set_text(f"weights of query row i on key j after {step} of {n} tokens "
+                       f"({'causal mask' if mask else 'NO mask'})")
+        bars.set_segments([[(0, i), (v, i)] for i, v in enumerate(moved)])
+        bars.set_color("C2" if mask else "C3")
+        bars.axes.set_xlim(0, max(0.05, 1.1 * moved.max()))
+        for i, label in enumerate(labels):
+            label.set_visible(i < step)
+        bar_title.set_text(f"change of row i since it was first computed (top {moved.max():.3g})")
         changed = int((moved > 1e-12).sum())
         caption = (f"{changed} of {step - 1} earlier rows changed when later tokens arrived "
                    f"(largest change {moved.max():.3f}). "
