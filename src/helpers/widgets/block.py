@@ -14,8 +14,8 @@ import numpy as np
 from .. import bilinear, block, data, heads, positions
 from ..attention import causal_mask, softmax
 from ..corpus import sentence_ids
-from ..plots import heatmap, new_figure
 from .base import Explorer
+from .heads import HeatmapPanels
 
 SENTENCE = "the police said the fire near the town was under control"
 RUNGS = ("counts", "projection", "softmax", "embeddings", "asymmetry", "positions", "mask",
@@ -87,6 +87,9 @@ def ladder(tables, ids, on):
 
 def make_draw_ladder(tables):
     """A drawing function (sentence, **rungs) -> (Figure, caption) for the ladder."""
+    panels = HeatmapPanels(9.0, 5.6, nrows=2, ncols=4, fontsize=7, cache_labels=True,
+                           left_columns_only=True, left=0.09, right=0.99, bottom=0.12,
+                           top=0.95, wspace=0.06, hspace=0.32)
 
     def draw_ladder(sentence=SENTENCE, **switches):
         """One heatmap per rung switched on, left to right, top to bottom."""
@@ -101,18 +104,8 @@ def make_draw_ladder(tables):
             raise ValueError("Type at least two words: attention needs something to compare.")
         steps = ladder(tables, ids, on)
         words = tables.vocab.decode(ids)
-        fig, axes = new_figure(12.0, 6.4, ncols=4, nrows=2, layout=None)
-        fig.subplots_adjust(left=0.07, right=0.99, bottom=0.13, top=0.95, wspace=0.08,
-                            hspace=0.45)
-        for k, ax in enumerate(axes.ravel()):
-            if k >= len(steps):
-                ax.set_axis_off()
-                continue
-            rung, W = steps[k]
-            heatmap(ax, W, words, words, title=f"{k + 1}. {rung}", annotate=False)
-            ax.images[0].set_clim(0, 1)
-            ax.tick_params(labelleft=k % 4 == 0, labelbottom=k >= 4 or k + 4 >= len(steps),
-                           labelsize=6)
+        fig = panels.draw([W for _, W in steps], words, words,
+                          [f"{k + 1}. {rung}" for k, (rung, _) in enumerate(steps)])
         last = steps[-1][1]
         caption = (f"{len(steps)} rungs; last map: rows sum to {last.sum(axis=1).min():.3f}, "
                    f"weight above the diagonal {np.triu(last, 1).sum():.3f}")
@@ -135,6 +128,8 @@ def ladder_explorer(tables=None) -> Explorer:
 
 def make_draw_capstone(tables, model):
     """A drawing function (sentence) -> (Figure, caption): learned vs co-occurrence attention."""
+    panels = HeatmapPanels(8.0, 3.7, ncols=2, left=0.1, right=0.99, bottom=0.2, top=0.92,
+                           wspace=0.05)
 
     def draw_capstone(sentence=SENTENCE):
         """Causal attention of the trained layer beside softmax(H B_left Hᵀ / √d + mask)."""
@@ -146,14 +141,8 @@ def make_draw_capstone(tables, model):
         d = tables.H.shape[1]
         A_cooc = softmax(H_x @ tables.B_left @ H_x.T / np.sqrt(d) + causal_mask(len(ids)))
         words = tables.vocab.decode(ids)
-        fig, axes = new_figure(9.0, 4.0, ncols=2, layout=None)
-        fig.subplots_adjust(left=0.1, right=0.99, bottom=0.24, top=0.92, wspace=0.06)
-        for ax, A, title in zip(axes[0], (A_learned[0], A_cooc),
-                                ("trained layer (next-word loss)", "co-occurrence form B_left"),
-                                strict=True):
-            heatmap(ax, A, words, words, title=title, annotate=False)
-            ax.images[0].set_clim(0, 1)
-        axes[0][1].tick_params(labelleft=False)
+        fig = panels.draw((A_learned[0], A_cooc), words, words,
+                          ("trained layer (next-word loss)", "co-occurrence form B_left"))
         low = np.tril_indices(len(ids), -1)
         r = block.correlation(A_learned[0][low], A_cooc[low]) if len(ids) > 2 else float("nan")
         return fig, f"correlation of the below-diagonal weights: {r:.3f}"

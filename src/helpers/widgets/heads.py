@@ -11,11 +11,12 @@ from dataclasses import dataclass
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from .. import data, heads
 from ..attention import softmax
 from ..corpus import sentence_ids
-from ..plots import heatmap, new_figure
+from ..plots import fast_heatmap, new_figure
 from .base import Explorer
 
 SENTENCE = "the fire near sydney forced hundreds of people from their homes"
@@ -48,13 +49,106 @@ def lee_relations(counted=None, max_rank=32):
     return Relations(counted.vocab, local, topical, factors)
 
 
+class HeatmapPanels:
+    """A grid of heatmaps of values in [0, 1] sharing word labels, redrawn in place.
+
+    The figure is built once per label set (labels as plain text, no tick machinery, a fixed
+    layout); an update with the same words only swaps image data, titles and cell numbers and
+    shows as many panels as matrices given. Row words label the left column; a panel's column
+    words show when no shown panel lies below it (`left_columns_only`: in the left column
+    only). `annotate` writes each value in its cell. `cache_labels` renders the word labels once
+    per label set and panel count into a background picture, so an update draws a few images
+    and titles instead of dozens of texts (worth it when the words change rarely, as under a
+    slider). `adjust` goes to `Figure.subplots_adjust`. Introduced in 06_heads.
+    """
+
+    def __init__(self, width, height, nrows=1, ncols=1, annotate=False, fontsize=8,
+                 left_columns_only=False, cache_labels=False, **adjust):
+        self.size, self.shape, self.annotate = (width, height), (nrows, ncols), annotate
+        self.fontsize, self.left_only, self.cache_labels = fontsize, left_columns_only, cache_labels
+        self.adjust = adjust
+        self.key, self.fig, self.axes, self.panels, self.backgrounds = None, None, [], [], {}
+        self.background = None
+
+    def _build(self, row_labels, col_labels):
+        """Label the panels with these words (the figure and its axes are made only once)."""
+        nrows, ncols = self.shape
+        if self.fig is None:
+            self.fig, axes = new_figure(*self.size, ncols=ncols, nrows=nrows, layout=None)
+            self.fig.subplots_adjust(**self.adjust)
+            self.axes = list(np.ravel(axes))
+            self.background = self.fig.figimage(np.ones((1, 1, 4)), zorder=-1)
+        for artist in [a for ax in self.axes for a in (*ax.texts, *ax.images)]:
+            artist.remove()
+        self.background.set_visible(False)
+        blank = np.zeros((len(row_labels), len(col_labels)))
+        self.panels, self.backgrounds = [], {}
+        for k, ax in enumerate(self.axes):
+            row_names = k % ncols == 0
+            words = col_labels if row_names or not self.left_only else []
+            image = fast_heatmap(ax, blank, row_labels, words, "", row_names=row_names,
+                                 cmap="viridis", vmin=0.0, vmax=1.0)
+            *labels, title = ax.texts
+            for text in labels:
+                text.set_fontsize(self.fontsize)
+            cells = [ax.text(j, i, "", ha="center", va="center", fontsize=7)
+                     for i, j in np.ndindex(blank.shape)] if self.annotate else []
+            self.panels.append((ax, image, labels, len(row_labels) if row_names else 0, title,
+                                cells))
+        self.key = (tuple(row_labels), tuple(col_labels))
+
+    def _show_labels(self, n, shown):
+        """Label visibility for `n` panels shown; `shown` False hides every label."""
+        ncols = self.shape[1]
+        for k, (_, _, labels, n_row, _, _) in enumerate(self.panels):
+            for i, text in enumerate(labels):
+                text.set_visible(shown and (i < n_row or k + ncols >= n))
+
+    def _labels_picture(self, n):
+        """The figure's pixels with only the word labels of `n` panels drawn (RGBA array)."""
+        hidden = [self.background] + [artist for _, image, _, _, title, cells in self.panels
+                                      for artist in (image, title, *cells)]
+        for artist in hidden:
+            artist.set_visible(False)
+        self._show_labels(n, True)
+        canvas = FigureCanvasAgg(self.fig)
+        canvas.draw()
+        picture = np.array(canvas.buffer_rgba())
+        for artist in hidden:
+            artist.set_visible(True)
+        self._show_labels(n, False)
+        return picture
+
+    def draw(self, matrices, row_labels, col_labels, titles):
+        """Show `matrices` (each (len(row_labels), len(col_labels))) titled `titles`; the Figure."""
+        n = len(matrices)
+        if n > self.shape[0] * self.shape[1]:
+            raise ValueError(f"At most {self.shape[0] * self.shape[1]} panels, got {n}.")
+        if self.key != (tuple(row_labels), tuple(col_labels)):
+            self._build(row_labels, col_labels)
+        for k, (ax, image, _, _, title, cells) in enumerate(self.panels):
+            ax.set_visible(k < n)
+            if k >= n:
+                continue
+            image.set_data(np.ma.masked_invalid(matrices[k]))
+            title.set_text(titles[k])
+            for text, v in zip(cells, np.ravel(matrices[k]) if cells else [], strict=True):
+                text.set_text(f"{v:.2f}")
+                text.set_color("black" if v > 0.5 else "white")
+        if self.cache_labels:
+            if n not in self.backgrounds:
+                self.backgrounds[n] = self._labels_picture(n)
+            self.background.set_data(self.backgrounds[n])
+            self.background.set_visible(True)
+        else:
+            self._show_labels(n, True)
+        return self.fig
+
+
 def _three_panels():
-    """A figure with three heatmap axes placed by hand (a fixed layout redraws faster)."""
-    fig, axes = new_figure(11.0, 3.9, ncols=3)
-    fig.set_layout_engine("none")
-    for ax, left in zip(axes[0], (0.09, 0.395, 0.70), strict=True):
-        ax.set_position([left, 0.22, 0.285, 0.70])
-    return fig, axes
+    """Three side-by-side panels, words on the left one only."""
+    return HeatmapPanels(9.0, 3.4, ncols=3, cache_labels=True, left=0.1, right=0.99,
+                         bottom=0.2, top=0.91, wspace=0.05)
 
 
 def _restricted(S, ids, name):
@@ -67,6 +161,7 @@ def _restricted(S, ids, name):
 
 def make_draw_mixing(rel):
     """A drawing function (sentence, alpha) -> (Figure, caption) for the mixing slider."""
+    panels = _three_panels()
 
     def draw_mixing(sentence=SENTENCE, alpha=0.5):
         """Targets of both relations beside one head on (1 − α) S_local + α S_topic."""
@@ -77,15 +172,6 @@ def make_draw_mixing(rel):
         P_topic = _restricted(rel.topical, ids, "topical")
         blend = (1 - alpha) * rel.local[np.ix_(ids, ids)] + alpha * rel.topical[np.ix_(ids, ids)]
         A = softmax(np.log(blend + EPS))  # (n, n)
-        words = rel.vocab.decode(ids)
-        fig, axes = _three_panels()
-        for ax, M, title in zip(axes[0], (P_local, P_topic, A), (
-                "head 1: local target", "head 2: topical target", f"one head, α = {alpha:.2f}"),
-                strict=True):
-            heatmap(ax, M, words, words, title=title, annotate=False)
-            ax.images[0].set_clim(0, 1)
-        for ax in axes[0][1:]:
-            ax.tick_params(labelleft=False)
         own = [heads.kl_rows(P, softmax(np.log(S[np.ix_(ids, ids)] + EPS))).mean()
                for P, S in ((P_local, rel.local), (P_topic, rel.topical))]
         kl_local = heads.kl_rows(P_local, A).mean()
@@ -93,6 +179,9 @@ def make_draw_mixing(rel):
         caption = (f"mean KL(local ‖ one head) = {kl_local:.3f}, own head {own[0]:.3f}   "
                    f"mean KL(topical ‖ one head) = {kl_topic:.3f}, own head {own[1]:.3f}   "
                    f"(nats; own heads differ from 0 only by the smoothing ε = {EPS:g})")
+        words = rel.vocab.decode(ids)
+        fig = panels.draw((P_local, P_topic, A), words, words, (
+            "head 1: local target", "head 2: topical target", f"one head, α = {alpha:.2f}"))
         return fig, caption
 
     return draw_mixing
@@ -112,6 +201,7 @@ def mixing_explorer(rel=None) -> Explorer:
 
 def make_draw_heads(rel):
     """A drawing function (sentence, k) -> (Figure, caption) for head-by-head heatmaps."""
+    panels = _three_panels()
 
     def draw_heads(sentence=SENTENCE, k=8):
         """Head 1 (local, rank k), head 2 (topical, rank k), one head (sum, rank 2k)."""
@@ -126,20 +216,15 @@ def make_draw_heads(rel):
         for name, rank in (("local", k), ("topical", k), ("sum", 2 * k)):
             W_q, W_k = rel.factors[name]
             weights[name] = softmax(W_q[ids, :rank] @ W_k[ids, :rank].T)  # (n, n)
-        words = rel.vocab.decode(ids)
-        fig, axes = _three_panels()
-        titles = (f"head 1 (local), rank {k}", f"head 2 (topical), rank {k}",
-                  f"one head (sum), rank {2 * k}")
-        for ax, name, title in zip(axes[0], ("local", "topical", "sum"), titles, strict=True):
-            heatmap(ax, weights[name], words, words, title=title, annotate=False)
-            ax.images[0].set_clim(0, 1)
-        for ax in axes[0][1:]:
-            ax.tick_params(labelleft=False)
         kl = {r: heads.kl_rows(targets[r], weights[r]).mean() for r in targets}
         kl_one = {r: heads.kl_rows(targets[r], weights["sum"]).mean() for r in targets}
         caption = (f"KL to local: own head {kl['local']:.3f}, one head {kl_one['local']:.3f}   "
                    f"KL to topical: own head {kl['topical']:.3f}, "
                    f"one head {kl_one['topical']:.3f}   (nats, this sentence)")
+        words = rel.vocab.decode(ids)
+        fig = panels.draw([weights[name] for name in ("local", "topical", "sum")], words, words,
+                          (f"head 1 (local), rank {k}", f"head 2 (topical), rank {k}",
+                           f"one head (sum), rank {2 * k}"))
         return fig, caption
 
     return draw_heads
@@ -161,6 +246,8 @@ def make_draw_alignment(par, T):
     """A drawing function (pair, noise) -> (Figure, caption) for cross-attention."""
     rng = np.random.default_rng(0)
     G = rng.standard_normal(T.shape)  # one fixed noise pattern, scaled by the slider
+    panels = HeatmapPanels(4.8, 3.6, annotate=True, left=0.24, right=0.97, bottom=0.24,
+                           top=0.91)
 
     def draw_alignment(pair=0, noise=0.0):
         """Cross-attention softmax(log T restricted to the pair) for pair `pair`."""
@@ -172,13 +259,11 @@ def make_draw_alignment(par, T):
         T_noisy = T_noisy / T_noisy.sum(axis=0, keepdims=True)
         tgt, src = par.target[pair], par.source[pair]
         A = softmax(np.log(T_noisy[np.ix_(tgt, src)]))  # (J, I)
-        fig, ax = new_figure(4.8, 3.6)
-        fig.set_layout_engine("none")
-        ax.set_position([0.22, 0.22, 0.74, 0.70])
-        heatmap(ax, A, par.target_vocab.decode(tgt), par.source_vocab.decode(src),
-                title=f"cross-attention, noise {noise:.1f}")
-        ax.set_ylabel("German (queries)")
-        ax.set_xlabel("English (keys)")
+        fig = panels.draw([A], par.target_vocab.decode(tgt), par.source_vocab.decode(src),
+                          [f"cross-attention, noise {noise:.1f}"])
+        if not fig.texts:  # a new figure: name the axes once
+            fig.text(0.015, 0.575, "German (queries)", rotation=90, va="center", fontsize=9)
+            fig.text(0.605, 0.015, "English (keys)", ha="center", va="bottom", fontsize=9)
         best = A.argmax(axis=1)
         links = ", ".join(f"{f}→{e}" for f, e in zip(
             par.target_vocab.decode(tgt), par.source_vocab.decode(src[best]), strict=True))
