@@ -105,7 +105,8 @@ class HeatmapPanels:
                 text.set_visible(shown and (i < n_row or k + ncols >= n))
 
     def _labels_picture(self, n):
-        """The figure's pixels with only the word labels of `n` panels drawn (RGBA array)."""
+        """(RGBA array, x, y): the pixels holding the word labels of `n` panels, cropped to the
+        box around the labels, and where that box sits (pixels from the figure's bottom left)."""
         hidden = [self.background] + [artist for _, image, _, _, title, cells in self.panels
                                       for artist in (image, title, *cells)]
         for artist in hidden:
@@ -113,7 +114,10 @@ class HeatmapPanels:
         self._show_labels(n, True)
         canvas = FigureCanvasAgg(self.fig)
         canvas.draw()
-        picture = np.array(canvas.buffer_rgba())
+        pixels = np.asarray(canvas.buffer_rgba())
+        rows, cols = np.nonzero(pixels[..., :3].min(axis=2) < 255)
+        top, bottom, left, right = rows.min(), rows.max() + 1, cols.min(), cols.max() + 1
+        picture = (pixels[top:bottom, left:right].copy(), left, pixels.shape[0] - bottom)
         for artist in hidden:
             artist.set_visible(True)
         self._show_labels(n, False)
@@ -130,7 +134,7 @@ class HeatmapPanels:
             ax.set_visible(k < n)
             if k >= n:
                 continue
-            image.set_data(np.ma.masked_invalid(matrices[k]))
+            image.set_data(matrices[k])
             title.set_text(titles[k])
             for text, v in zip(cells, np.ravel(matrices[k]) if cells else [], strict=True):
                 text.set_text(f"{v:.2f}")
@@ -138,7 +142,8 @@ class HeatmapPanels:
         if self.cache_labels:
             if n not in self.backgrounds:
                 self.backgrounds[n] = self._labels_picture(n)
-            self.background.set_data(self.backgrounds[n])
+            picture, self.background.ox, self.background.oy = self.backgrounds[n]
+            self.background.set_data(picture)
             self.background.set_visible(True)
         else:
             self._show_labels(n, True)
