@@ -128,8 +128,8 @@ def ladder_explorer(tables=None) -> Explorer:
 
 def make_draw_capstone(tables, model):
     """A drawing function (sentence) -> (Figure, caption): learned vs co-occurrence attention."""
-    panels = HeatmapPanels(8.0, 3.7, ncols=2, left=0.1, right=0.99, bottom=0.2, top=0.92,
-                           wspace=0.05)
+    panels = HeatmapPanels(8.0, 3.7, ncols=2, left_columns_only=True, left=0.1, right=0.99,
+                           bottom=0.2, top=0.92, wspace=0.05)
 
     def draw_capstone(sentence=SENTENCE):
         """Causal attention of the trained layer beside softmax(H B_left Hᵀ / √d + mask)."""
