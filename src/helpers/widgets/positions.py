@@ -302,14 +302,16 @@ def make_draw_generation(counted):
         shown = np.ma.masked_invalid(grid)
         image.set_data(shown)
         image.set_clim(shown.min(), shown.max())
-        title.set_text(f"weights of query row i on key j after {step} of {n} tokens "
-                       f"({'causal mask' if mask else 'NO mask'})")
+        title.set_text(f"weights (row: query i) after {step} of {n} tokens, "
+                       f"{'causal mask' if mask else 'NO mask'}")
         bars.set_segments([[(0, i), (v, i)] for i, v in enumerate(moved)])
         bars.set_color("C2" if mask else "C3")
         bars.axes.set_xlim(0, max(0.05, 1.1 * moved.max()))
         for i, label in enumerate(labels):
             label.set_visible(i < step)
-        bar_title.set_text(f"change of row i since it was first computed (top {moved.max():.3g})")
+        top = moved.max()
+        bar_title.set_text("change of row i since first computed: "
+                           + (f"top {top:.3g}" if top > 1e-12 else "all 0 (frozen)"))
         changed = int((moved > 1e-12).sum())
         caption = (f"{changed} of {step - 1} earlier rows changed when later tokens arrived "
                    f"(largest change {moved.max():.3f}). "
