@@ -1,7 +1,8 @@
 """Speed of the 04_qkv explorers: build time and per-update median / p95 (target 50 / 100 ms).
 
-Run: .venv/bin/python benchmarks/qkv.py. Each control is moved through a few values and every
-redraw is timed (PNG rendering included), as wall-clock time and as this process's CPU time;
+Run: OPENBLAS_NUM_THREADS=1 .venv/bin/python benchmarks/qkv.py. Each control is moved through a
+few values and every redraw is timed (PNG rendering included; a new sentence rebuilds the
+figure, so those moves are the slow tail), as wall-clock time and as this process's CPU time;
 on a shared, loaded machine the wall-clock figures are inflated and the CPU figures are the
 closer estimate of an idle machine's latency.
 """
@@ -18,10 +19,12 @@ MOVES = {
     "direction": [("beta", v) for v in (0.0, 0.25, 0.5, 0.75, 1.0)]
     + [("sentence", "the police said the fire was more than ready"), ("sentence", qkv.SENTENCE)],
     "rank": [("d_k", v) for v in (1, 5, 20, 100, 400, 1000)]
-    + [("shared", True), ("d_k", 10), ("shared", False)],
+    + [("shared", True), ("d_k", 10), ("shared", False),
+       ("sentence", "the police said the fire was more than ready"), ("sentence", qkv.SENTENCE)],
     "scaling": [("d_k", v) for v in (1, 16, 256, 1024)] + [("scaled", False), ("d_k", 4),
                                                          ("scaled", True)],
-    "temperature": [("tau", v) for v in (0.1, 0.3, 1.0, 3.0, 10.0)],
+    "temperature": [("tau", v) for v in (0.1, 0.3, 1.0, 3.0, 10.0)]
+    + [("sentence", "the police said the fire was more than ready"), ("sentence", qkv.SENTENCE)],
 }
 
 

@@ -4,16 +4,20 @@
 `draw_rank` factors the directional PPMI operator at rank d_k (two maps or one shared map);
 `draw_scaling` shows logits and softmax entropies of random queries and keys with and without
 1/√d_k; `draw_temperature` tempers log-count attention. Builders precompute every
-decomposition so that an update only slices and draws. Introduced in 04_qkv.
+decomposition, and each drawing function keeps its figure while the words stay the same, so an
+update only slices, swaps image data and texts, and renders. Introduced in 04_qkv.
 """
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.layout_engine import PlaceHolderLayoutEngine
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.lines import Line2D
+from matplotlib.ticker import MaxNLocator
+from matplotlib.transforms import IdentityTransform
 
 from .. import bilinear, corpus, data
 from ..attention import softmax
-from ..plots import heatmap, new_figure
+from ..plots import fast_heatmap, new_figure
 from .base import Explorer
 
 SENTENCE = "the prime minister said the united states will be more than ready"
@@ -21,14 +25,97 @@ DIMENSIONS = tuple(2**p for p in range(11))  # d_k = 1 .. 1024
 SMOOTHING = 0.1  # X + ε keeps log X finite for the temperature view
 
 
-def _fixed_layout(fig, left, bottom, right=0.98, top=0.92, wspace=0.25):
-    """Replace the figure's constrained layout by fixed margins (figure fractions).
+def _figure(width, height, ncols=1, **margins):
+    """A figure with fixed margins (figure fractions): no layout engine runs on a redraw."""
+    fig, axes = new_figure(width, height, ncols=ncols, layout=None)
+    fig.subplots_adjust(**margins)
+    return fig, axes[0] if ncols > 1 else axes
 
-    Constrained layout measures every tick label on every redraw, about half of an update's
-    time; the explorers' panels have predictable labels, so fixed margins are enough.
+
+def _relabel(parts, words, label):
+    """Give the figure in `parts` (a dict with "fig") the word labels `words`; returns `parts`.
+
+    Only a new sentence does work: it thaws the frozen background, lets `label(words)` redraw
+    the words (it returns the artists each draw updates, by name) and freezes again. A slider
+    move keeps everything, so a draw only swaps image data and texts.
     """
-    fig.set_layout_engine(PlaceHolderLayoutEngine(adjust_compatible=True, colorbar_gridspec=True))
-    fig.subplots_adjust(left=left, bottom=bottom, right=right, top=top, wspace=wspace)
+    if parts.get("words") != words:
+        if "thaw" in parts:
+            parts["thaw"]()
+        moving = label(words)
+        parts.update(moving, words=words, thaw=_freeze(parts["fig"], moving.values()))
+    return parts
+
+
+def _word_heatmap(ax, words, title="", row_names=True, col_names=True, **style):
+    """A blank heatmap labelled with `words` on `ax`, replacing the previous one.
+
+    Returns (image, title text); the draw fills the image with `_show`.
+    """
+    for artist in [*ax.images, *ax.texts]:
+        artist.remove()
+    n = len(words)
+    image = fast_heatmap(ax, np.zeros((n, n)), words, words if col_names else [""] * n, title,
+                         row_names=row_names, **style)
+    return image, ax.texts[-1]
+
+
+def _freeze(fig, moving):
+    """Render all but the `moving` artists once into one background image of the figure.
+
+    Word labels, tick labels and fixed curves are static while the words stay the same; as one
+    image they cost a copy per redraw instead of a text layout each. Only `moving` (the
+    artists a draw updates; an Axes in it stays entirely live) are drawn again. Returns a
+    function that undoes this (shows the static artists again, drops the background).
+    """
+    moving = set(moving)
+    for artist in moving:
+        artist.set_visible(False)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    background = np.asarray(canvas.buffer_rgba()).copy()  # (height, width, 4), top row first
+    for artist in moving:
+        artist.set_visible(True)
+    static = fig.texts + fig.images + [child for ax in fig.axes if ax not in moving
+                                       for child in ax.get_children()]
+    hidden = [artist for artist in static if artist not in moving and artist.get_visible()]
+    for artist in hidden:
+        artist.set_visible(False)
+    image = fig.figimage(background, zorder=-1, origin="upper")
+
+    def thaw():
+        image.remove()
+        for artist in hidden:
+            artist.set_visible(True)
+
+    return thaw
+
+
+def _show(image, values, center=False):
+    """Put `values` in `image`, scaled to its range (symmetric around zero when `center`)."""
+    image.set_data(values)
+    if center:
+        bound = float(np.abs(values).max()) or 1.0
+        image.set_clim(-bound, bound)
+    else:
+        low, high = float(values.min()), float(values.max())
+        image.set_clim(low, high if high > low else low + 1e-12)
+
+
+def _few_ticks(ax, x=None, y=None):
+    """Sparse ticks, no minor ticks, no top/right spines.
+
+    `x`, `y`: fixed tick positions, labelled as plain numbers (a log axis would otherwise
+    typeset 10^k as mathtext on every redraw); None lets matplotlib choose at most 4 / 3.
+    """
+    for axis, ticks, n in ((ax.xaxis, x, 4), (ax.yaxis, y, 3)):
+        if ticks is None:
+            axis.set_major_locator(MaxNLocator(n))
+        else:
+            axis.set_ticks(ticks, [f"{t:.4g}" for t in ticks])
+    ax.minorticks_off()
+    ax.tick_params(labelsize=8)
+    ax.spines[["top", "right"]].set_visible(False)
 
 
 def _entropy(A):
@@ -39,6 +126,16 @@ def _entropy(A):
 
 def make_draw_direction(vocab, W, W_context):
     """Drawing function (sentence, beta) for logits L = Q W (Q W̃)ᵀ split into sym + β·skew."""
+    fig, (left, right) = _figure(9.0, 3.8, ncols=2, left=0.11, right=0.98, bottom=0.2, top=0.91,
+                                 wspace=0.04)
+    fig.text(0.01, 0.01, "rows: query word i   columns: key word j", fontsize=8)
+    parts = {"fig": fig}
+
+    def label(words):
+        image, title = _word_heatmap(left, words, cmap="viridis")
+        skew, _ = _word_heatmap(right, words, "A − Aᵀ (red: i attends to j more than j to i)",
+                                row_names=False, col_names=False, cmap="RdBu_r")
+        return {"image": image, "skew": skew, "title": title}
 
     def draw_direction(sentence=SENTENCE, beta=1.0):
         """Attention softmax(L_sym + β L_skew) on the sentence and its asymmetry A − Aᵀ."""
@@ -47,16 +144,10 @@ def make_draw_direction(vocab, W, W_context):
         L = W[ids] @ W_context[ids].T  # (n, n) = H B Hᵀ with H = Q[W | W̃], B = [[0, I], [0, 0]]
         L_sym, L_skew = bilinear.sym_skew(L)
         A = softmax(L_sym + beta * L_skew)  # (n, n)
-        fig, axes = new_figure(10.5, 4.6, ncols=2)
-        _fixed_layout(fig, left=0.1, bottom=0.24, wspace=0.3)
-        left, right = axes[0]
-        heatmap(left, A, words, words, annotate=False,
-                title=f"attention softmax(L_sym + {beta:.2f}·L_skew)")
-        heatmap(right, A - A.T, words, words, center=True, annotate=False,
-                title="A − Aᵀ: red = row word attends more than it is attended")
-        left.set_ylabel("query position i")
-        left.set_xlabel("key position j")
-        right.set_xlabel("key position j")
+        p = _relabel(parts, words, label)
+        _show(p["image"], A)
+        _show(p["skew"], A - A.T, center=True)
+        p["title"].set_text(f"attention softmax(L_sym + {beta:.2f}·L_skew)")
         share = bilinear.energy_fractions(L)[1] if np.any(L) else 0.0
         caption = (f"skew share of the sentence's logits: {share:.3f}   "
                    f"mean |A_ij − A_ji| = {np.abs(A - A.T).mean():.4f}   (β = 0: symmetric logits)")
@@ -78,6 +169,29 @@ def direction_explorer(vocab=None, fit=None) -> Explorer:
     return Explorer(draw, controls, "B_sym + β·B_skew: attention turns directional")
 
 
+def _error_curves(two_maps, one_map):
+    """The rank panel's error curves, drawn once: (RGBA layer of the 9 x 3.6 in figure, axes).
+
+    The curves do not depend on the sentence, so every rank figure shows this one image; the
+    returned axes maps d_k to the layer's pixels for the d_k marker.
+    """
+    fig, curve = _figure(9.0, 3.6, left=0.75, right=0.985, bottom=0.25, top=0.89)
+    fig.patch.set_alpha(0.0)
+    ranks = np.arange(len(two_maps))
+    curve.plot(ranks, two_maps, label="W_q ≠ W_k (SVD)")
+    curve.plot(ranks, one_map, label="W_q = W_k (PSD)")
+    curve.set_xscale("symlog", linthresh=10)
+    curve.set_xlim(0, len(two_maps) - 1)
+    curve.set_ylim(0, 1.02 * max(two_maps.max(), one_map.max()))
+    _few_ticks(curve, x=[0, 10, 100, 1000], y=[0, 0.5, 1])
+    curve.set_xlabel("d_k", fontsize=8, labelpad=1)
+    curve.legend(fontsize=7, loc="lower left")
+    curve.set_title("‖S − W_q W_kᵀ‖ / ‖S‖, vocabulary", fontsize=9)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    return np.asarray(canvas.buffer_rgba()).copy(), curve
+
+
 def make_draw_rank(vocab, S, spectra=None):
     """Drawing function (sentence, d_k, shared) for rank-d_k fits of the operator S.
 
@@ -87,6 +201,23 @@ def make_draw_rank(vocab, S, spectra=None):
     svd, vecs = spectra.svd, spectra.vecs
     root = np.sqrt(np.maximum(spectra.lam, 0.0))
     two_maps, one_map = spectra.errors(), spectra.shared_errors()
+
+    curves, curve_axes = _error_curves(two_maps, one_map)
+    fig, (exact, approx) = _figure(9.0, 3.6, ncols=2, left=0.11, right=0.69, bottom=0.25,
+                                   top=0.89, wspace=0.06)
+    fig.text(0.01, 0.01, "S = log(1 + X^R)   rows: query word i   columns: key word j",
+             fontsize=8)
+    fig.figimage(curves, origin="upper")
+    bottom, top = curve_axes.bbox.y0, curve_axes.bbox.y1  # pixels, as in `fig`
+    line = fig.add_artist(Line2D([0, 0], [bottom, top], color="0.5", lw=0.8,
+                                 transform=IdentityTransform()))
+    parts = {"fig": fig}
+
+    def label(words):
+        exact_image, _ = _word_heatmap(exact, words, "softmax(M), M = Q S Qᵀ", cmap="viridis")
+        image, title = _word_heatmap(approx, words, row_names=False, col_names=False,
+                                     cmap="viridis")
+        return {"exact": exact_image, "image": image, "title": title, "line": line}
 
     def draw_rank(sentence=SENTENCE, d_k=50, shared=False):
         """Attention from M = Q S Qᵀ and from its rank-d_k fit L, beside the error curves."""
@@ -102,23 +233,13 @@ def make_draw_rank(vocab, S, spectra=None):
             r = np.sqrt(svd.s[:d_k])
             L = (svd.U[ids, :d_k] * r) @ (svd.Vt[:d_k, ids].T * r).T  # (Q W_q)(Q W_k)ᵀ
         A_exact, A = softmax(M), softmax(L)  # (n, n) each
-        fig, axes = new_figure(12.0, 4.0, ncols=3)
-        _fixed_layout(fig, left=0.08, bottom=0.26, wspace=0.15)
-        exact, approx, curve = axes[0]
-        heatmap(exact, A_exact, words, words, annotate=False,
-                title="softmax(M), M = Q S Qᵀ, S = log(1 + X^R)")
-        heatmap(approx, A, words, words, annotate=False,
-                title=f"softmax((Q W_q)(Q W_k)ᵀ), d_k = {d_k}" + (", W_q = W_k" if shared else ""))
-        approx.tick_params(labelleft=False)
-        ranks = np.arange(len(two_maps))
-        curve.plot(ranks, two_maps, label="W_q ≠ W_k (truncated SVD)")
-        curve.plot(ranks, one_map, label="W_q = W_k (best PSD)")
-        curve.axvline(d_k, color="0.5", lw=0.8)
-        curve.set_xscale("symlog", linthresh=10)
-        curve.set_xlim(0, len(two_maps) - 1)
-        curve.set_xlabel("d_k")
-        curve.legend(fontsize=8)
-        curve.set_title("‖S − W_q W_kᵀ‖ / ‖S‖ over the vocabulary", fontsize=10)
+        p = _relabel(parts, words, label)
+        _show(p["exact"], A_exact)
+        _show(p["image"], A)
+        x = curve_axes.transData.transform((d_k, 0))[0]
+        line.set_xdata([x, x])
+        p["title"].set_text(f"softmax((Q W_q)(Q W_k)ᵀ), d_k = {d_k}"
+                            + (", W_q = W_k" if shared else ""))
         err = np.linalg.norm(M - L) / max(np.linalg.norm(M), 1e-12)
         gap = 0.5 * np.abs(A - A_exact).sum(1).mean()
         caption = (f"vocabulary error {(one_map if shared else two_maps)[d_k]:.3f}   "
@@ -154,6 +275,20 @@ def scaling_logits(n_queries=400, n_keys=16, seed=0):
 
 def make_draw_scaling(logits):
     """Drawing function (d_k, scaled) over precomputed `scaling_logits`."""
+    n_keys = next(iter(logits.values())).shape[1]
+    entropy_bins = np.linspace(0, np.log(n_keys), 33)
+    fig, (left, right) = _figure(9.0, 3.2, ncols=2, left=0.05, right=0.98, bottom=0.1,
+                                 top=0.89, wspace=0.15)
+    logit_bars = left.stairs(np.zeros(50), np.arange(51.0), fill=True, color="C0")
+    entropy_bars = right.stairs(np.zeros(32), entropy_bins, fill=True, color="C2")
+    right.axvline(np.log(n_keys), color="0.4", lw=0.8)
+    right.set_xlim(0, np.log(n_keys) * 1.02)
+    _few_ticks(left, y=[])
+    _few_ticks(right, x=[0, 1, 2, np.log(n_keys)], y=[])
+    right.set_xlabel("nats", fontsize=8, labelpad=1)
+    right.set_title(f"row entropy of softmax (max log {n_keys} = {np.log(n_keys):.2f})",
+                    fontsize=10)
+    _freeze(fig, [left, entropy_bars])
 
     def draw_scaling(d_k=64, scaled=True):
         """Histograms of the logits and of the softmax row entropies for one d_k."""
@@ -162,18 +297,14 @@ def make_draw_scaling(logits):
         raw = logits[d_k]  # (n_q, n_k)
         L = raw / np.sqrt(d_k) if scaled else raw
         H = _entropy(softmax(L))
-        n_keys = raw.shape[1]
-        fig, axes = new_figure(10.5, 3.6, ncols=2)
-        _fixed_layout(fig, left=0.06, bottom=0.1, top=0.9, wspace=0.2)
-        left, right = axes[0]
-        left.stairs(*np.histogram(L, bins=50), fill=True, color="C0")
+        counts, edges = np.histogram(L, bins=50)
+        logit_bars.set_data(counts, edges)
+        left.set_xlim(edges[0], edges[-1])
+        left.set_ylim(0, counts.max() * 1.05)
         left.set_title(f"logits {'q·k/√d_k' if scaled else 'q·k'}, d_k = {d_k}", fontsize=10)
-        right.stairs(*np.histogram(H, bins=np.linspace(0, np.log(n_keys), 33)), fill=True,
-                     color="C2")
-        right.axvline(np.log(n_keys), color="0.4", lw=0.8)
-        right.set_xlim(0, np.log(n_keys) * 1.02)
-        right.set_title(f"row entropy of softmax (max log {n_keys} = {np.log(n_keys):.2f})",
-                        fontsize=10)
+        counts = np.histogram(H, bins=entropy_bins)[0]
+        entropy_bars.set_data(counts)
+        right.set_ylim(0, counts.max() * 1.05)
         caption = (f"logit variance {L.var():.2f} (d_k = {d_k})   mean entropy {H.mean():.3f} "
                    f"nats   rows with max weight > 0.99: {np.mean(softmax(L).max(1) > 0.99):.1%}")
         return fig, caption
@@ -193,6 +324,13 @@ def scaling_explorer(logits=None) -> Explorer:
 
 def make_draw_temperature(vocab, X):
     """Drawing function (sentence, tau) for softmax(log(X + ε) / τ) on a sentence."""
+    fig, ax = _figure(5.6, 4.2, left=0.2, right=0.98, bottom=0.19, top=0.93)
+    fig.text(0.01, 0.01, "rows: query word i   columns: key word j", fontsize=8)
+    parts = {"fig": fig}
+
+    def label(words):
+        image, title = _word_heatmap(ax, words, cmap="viridis")
+        return {"image": image, "title": title}
 
     def draw_temperature(sentence=SENTENCE, tau=1.0):
         """Tempered log-count attention, proportional to (X + ε)^{1/τ} along each row."""
@@ -201,12 +339,9 @@ def make_draw_temperature(vocab, X):
             raise ValueError(f"τ must be positive, got {tau}.")
         words = vocab.decode(ids)
         A = softmax(np.log(X[ids][:, ids].toarray() + SMOOTHING) / tau)  # (n, n)
-        fig, ax = new_figure(6.0, 5.0)
-        _fixed_layout(fig, left=0.2, bottom=0.22, top=0.93)
-        heatmap(ax, A, words, words, annotate=False,
-                title=f"softmax(log(X + {SMOOTHING}) / {tau:.2f})")
-        ax.set_ylabel("query position i")
-        ax.set_xlabel("key position j")
+        p = _relabel(parts, words, label)
+        _show(p["image"], A)
+        p["title"].set_text(f"softmax(log(X + {SMOOTHING}) / {tau:.2f})")
         caption = (f"mean row entropy {_entropy(A).mean():.3f} nats "
                    f"(uniform: {np.log(len(ids)):.3f})   "
                    "τ < 1 sharpens toward the largest count, τ > 1 flattens")
