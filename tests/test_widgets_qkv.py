@@ -91,3 +91,14 @@ def test_temperature_rejects_non_positive_tau():
     draw = qkv.make_draw_temperature(lee.vocab, lee.X)
     with pytest.raises(ValueError, match="positive"):
         draw(tau=0.0)
+
+
+@pytest.mark.parametrize("name", ["direction", "rank", "temperature"])
+def test_reused_figure_redraws_a_sentence_exactly(explorers, name):
+    explorer = explorers[name]
+    explorer.controls["sentence"].value = qkv.SENTENCE
+    image = explorer.image.value
+    explorer.controls["sentence"].value = "the police said the fire was out"
+    assert explorer.image.value != image
+    explorer.controls["sentence"].value = qkv.SENTENCE
+    assert explorer.image.value == image
