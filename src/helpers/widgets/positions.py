@@ -11,7 +11,9 @@ from dataclasses import dataclass
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.ticker import MaxNLocator
+from matplotlib.transforms import Bbox
 
 from .. import data, positions
 from ..attention import softmax
@@ -106,6 +108,47 @@ def _title(ax, text, fontsize=9):
                    fontsize=fontsize)
 
 
+def _cached(figures, key, build, keep=8):
+    """`figures[key]`, built by `build()` if missing; only the `keep` newest are kept."""
+    if key not in figures:
+        if len(figures) >= keep:
+            figures.pop(next(iter(figures)))
+        figures[key] = build()
+    return figures[key]
+
+
+def _paste_texts(fig, texts):
+    """Replace static `texts` of `fig` by pictures of them, drawn once; returns nothing.
+
+    Drawing text is most of a redraw, so labels that never change (until the figure is rebuilt)
+    are rendered once and pasted back as a few small pixel pictures (one per side of each axes:
+    left, below, above), which redraw in a fraction of the time. Exact when the texts lie on
+    the white background, as labels outside the axes do.
+    """
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    with_texts = np.asarray(canvas.buffer_rgba()).copy()  # (height, width, 4), top row first
+    boxes = {}
+    for text in texts:
+        box, axes = text.get_window_extent(canvas.get_renderer()), text.axes.get_window_extent()
+        side = "left" if box.x1 <= axes.x0 + 1 else "below" if box.y1 <= axes.y0 + 1 else "above"
+        boxes.setdefault((id(text.axes), side), []).append(box)
+        text.set_visible(False)
+    canvas.draw()
+    without = np.asarray(canvas.buffer_rgba())
+    height = without.shape[0]
+    for group in boxes.values():
+        box = Bbox.union(group)
+        x0, x1 = max(int(box.x0) - 1, 0), min(int(np.ceil(box.x1)) + 1, without.shape[1])
+        top, bottom = max(height - int(np.ceil(box.y1)) - 1, 0), min(height - int(box.y0) + 1,
+                                                                     height)
+        picture = with_texts[top:bottom, x0:x1].copy()
+        picture[..., 3] = 255 * (picture != without[top:bottom, x0:x1]).any(axis=2)
+        fig.figimage(picture, x0, height - bottom, origin="upper", zorder=3)
+    for text in texts:
+        text.remove()
+
+
 def _offsets_figure(od, chosen):
     """The offsets figure for one list of words: (fig, image, title, marker).
 
@@ -132,13 +175,14 @@ def _offsets_figure(od, chosen):
     _plain_ticks(right, [1, 5, 10, 15, 20][:1 + K // 5], ys,
                  "|δ|", "bits about the word |δ| away")
     _title(right, "blue: any word · gray: shuffled · red: after a determiner")
+    _paste_texts(fig, [t for ax in (left, right) for t in ax.texts if t is not title])
     return fig, image, title, marker
 
 
 def make_draw_offsets(od: OffsetData):
     """A drawing function (delta, words, operator) -> (Figure, caption) over `od`."""
     vocab = od.counted.vocab
-    built = {}  # the current word list's figure: a new list of words builds a new one
+    built = {}  # figures of the last few word lists: a new list of words builds one
 
     def draw_offsets(delta=1, words=OFFSET_WORDS, operator="counts"):
         """X^(δ) or PMI^(δ) on the chosen words (left), information against |δ| (right)."""
@@ -151,11 +195,8 @@ def make_draw_offsets(od: OffsetData):
         block = positions.operator_entries(X, t[:, None], t[None, :], kind)  # (k, k)
         with np.errstate(divide="ignore"):
             shown = np.ma.masked_invalid(np.log10(block) if kind == "count" else block)
-        if built.get("words") != chosen:
-            built.clear()
-            built["words"] = chosen
-            built["parts"] = _offsets_figure(od, chosen)
-        fig, image, title, marker = built["parts"]
+        fig, image, title, marker = _cached(built, tuple(chosen),
+                                            lambda: _offsets_figure(od, chosen))
         image.set_data(shown)
         if kind == "pmi":
             bound = float(np.abs(shown).max()) if shown.count() else 1.0
@@ -219,6 +260,7 @@ def make_draw_kernel(od: OffsetData, n=64):
     _plain_ticks(right, [1, 5, 10, 15, 20][:1 + K // 5], [-1.0, -0.5, 0.0, 0.5, 1.0],
                  "offset δ")
     _title(right, "blue: k(δ)/k(0) · red: Lee I(δ) above shuffled, 1 at δ=1")
+    _paste_texts(fig, [t for ax in (left, right) for t in ax.texts if t is not title])
 
     def draw_kernel(base=10000.0, d=32):
         """Heatmap of the sinusoidal Gram matrix P Pᵀ / (d/2) (left), profile vs data (right)."""
@@ -265,6 +307,7 @@ def _generation_figure(words):
     left, right = axes[0]
     image = fast_heatmap(left, np.full((n, n), np.nan), words, words, "", cmap="magma_r")
     title = left.texts[-1]
+    _paste_texts(fig, left.texts[:-1])
     row_points = right.get_position().height * fig.get_figheight() * 72 / n
     bars = right.hlines(np.arange(n), 0, np.zeros(n), linewidth=0.8 * row_points)
     right.set_ylim(n - 0.5, -0.5)
@@ -278,7 +321,7 @@ def _generation_figure(words):
 def make_draw_generation(counted):
     """A drawing function (sentence, step, mask) -> (Figure, caption) of causal generation."""
     vocab = counted.vocab
-    built = {}  # the current sentence's figure: a new sentence builds a new one
+    built = {}  # figures of the last few sentences: a new sentence builds one
 
     def draw_generation(sentence=GENERATION_SENTENCE, step=4, mask=True):
         """Attention weights after `step` tokens have arrived; bars: how much each earlier
@@ -294,11 +337,8 @@ def make_draw_generation(counted):
         grid = np.full((n, n), np.nan)
         grid[:step, :step] = np.where(A > 0, A, np.nan)
         words = vocab.decode(t)
-        if built.get("words") != words:
-            built.clear()
-            built["words"] = words
-            built["parts"] = _generation_figure(words)
-        fig, image, title, bars, labels, bar_title = built["parts"]
+        fig, image, title, bars, labels, bar_title = _cached(
+            built, tuple(words), lambda: _generation_figure(words))
         shown = np.ma.masked_invalid(grid)
         image.set_data(shown)
         image.set_clim(shown.min(), shown.max())
