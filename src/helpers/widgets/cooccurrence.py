@@ -7,9 +7,10 @@ under raw counts and under PPMI side by side. Introduced in 01_cooccurrence.
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib.figure import Figure
 
 from .. import cooccurrence, data
-from ..plots import bars, heatmap, new_figure
+from ..plots import fast_bars, fast_heatmap
 from .base import Explorer
 
 TOY_WORDS = ("the", "bank", "river", "water", "muddy", "fish",
@@ -17,13 +18,73 @@ TOY_WORDS = ("the", "bank", "river", "water", "muddy", "fish",
 NEIGHBOUR_EXAMPLES = ("bank", "money", "fire", "police", "government", "president")
 
 
+class Canvas:
+    """A fixed-layout Figure with a row of axes, built once and redrawn in place on each update.
+
+    Creating axes costs about a third of an update; an explorer keeps one Canvas, and its draw
+    function calls `clear()` for a (fig, axes) to draw on (the same Figure every time), or
+    `heatmap()`, which only swaps the image data when the word labels did not change.
+    Introduced in 01_cooccurrence.
+    """
+
+    def __init__(self, width, height, ncols=1, **adjust):
+        self.fig = Figure(figsize=(width, height), dpi=80)
+        self.fig.subplots_adjust(**adjust)
+        self.axes = list(self.fig.subplots(1, ncols, squeeze=False)[0])
+        self._heatmaps = {}  # axes index -> (labels key, image, title text, label texts)
+        self.reused = {}  # artists a draw function keeps between updates, by its own names
+
+    def clear(self, height=None, axes=None, **adjust):
+        """Remove the drawn artists of `axes` (indices, default all), optionally resize and
+        re-place the axes; returns (fig, axes list)."""
+        if height is not None:
+            self.fig.set_figheight(height)
+        if adjust:
+            self.fig.subplots_adjust(**adjust)
+        for i in range(len(self.axes)) if axes is None else axes:
+            ax = self.axes[i]
+            for artist in (*ax.images, *ax.texts, *ax.lines, *ax.collections, *ax.patches):
+                artist.remove()
+            if ax.legend_ is not None:
+                ax.legend_.remove()
+            ax.relim()
+            self._heatmaps.pop(i, None)
+        return self.fig, self.axes
+
+    def heatmap(self, i, values, row_labels, col_labels, title, row_names=True, **style):
+        """`plots.fast_heatmap` on axes `i`; with the same labels as last time, only the image
+        data, colour limits and title change (other texts on the axes are removed)."""
+        values = np.asarray(values, dtype=float)
+        key = (tuple(row_labels), tuple(col_labels), row_names, style.get("cmap"))
+        cached = self._heatmaps.get(i)
+        if cached is None or cached[0] != key:
+            self.clear(axes=[i])
+            image = fast_heatmap(self.axes[i], values, row_labels, col_labels, title, row_names,
+                                 **style)
+            texts = list(self.axes[i].texts)
+            self._heatmaps[i] = (key, image, texts[-1], set(texts))
+            return image
+        _, image, title_text, labels = cached
+        for artist in [t for t in self.axes[i].texts if t not in labels]:
+            artist.remove()
+        image.set_data(np.ma.masked_invalid(values))
+        finite = values[np.isfinite(values)]
+        low, high = (finite.min(), finite.max()) if finite.size else (0.0, 1.0)
+        image.set_clim(style.get("vmin", low), style.get("vmax", high))
+        title_text.set_text(title)
+        return image
+
+
+COUNTS_LAYOUT = {"left": 0.1, "right": 0.99, "bottom": 0.17, "top": 0.88, "wspace": 0.04}
+
+
 def draw_counts(window=4, weighting="harmonic", direction="both", numbers=False,
-                words=TOY_WORDS):
+                words=TOY_WORDS, canvas=None):
     """Heatmaps of the toy counts X (direction as chosen) and of X_right - X_rightᵀ.
 
     Both panels show the rows and columns of `words` only (at most 12 words of the toy
-    vocabulary); `numbers` writes each count in its cell. Returns (Figure, caption).
-    Introduced in 01_cooccurrence.
+    vocabulary); `numbers` writes each count in its cell. `canvas` (a `Canvas`) is redrawn
+    in place; by default a new one. Returns (Figure, caption). Introduced in 01_cooccurrence.
     """
     toy = data.toy()
     words = tuple(words)
@@ -35,19 +96,23 @@ def draw_counts(window=4, weighting="harmonic", direction="both", numbers=False,
     X_right = cooccurrence.count(docs, V, window, weighting, "right")
     shown = X[rows][:, rows].toarray()  # (k, k)
     asymmetry = (X_right - X_right.T)[rows][:, rows].toarray()  # (k, k)
-    fig, axes = new_figure(10.5, 4.6, ncols=2, layout=None)
-    fig.subplots_adjust(left=0.1, right=0.98, bottom=0.2, top=0.93, wspace=0.05)
-    left, right = axes[0]
-    heatmap(left, np.where(shown > 0, shown, np.nan), words, words, fmt="{:.2g}", annotate=numbers,
-            title=f"X ({direction}, window {window}, {weighting}); blank = 0")
-    heatmap(right, asymmetry, words, words, center=True, annotate=False,
-            title="X_right - X_rightᵀ: red = w follows u more often")
-    left.set_ylabel("u (centre word)")
-    left.set_xlabel("w (context word)")
-    right.set_xlabel("w (context word)")
-    right.tick_params(labelleft=False)
+    canvas = Canvas(9.0, 4.4, ncols=2, **COUNTS_LAYOUT) if canvas is None else canvas
+    fig, left = canvas.fig, canvas.axes[0]
+    canvas.heatmap(0, np.where(shown > 0, shown, np.nan), words, words,
+                   f"X ({direction}, window {window}, {weighting}); blank = 0")
+    bound = float(np.abs(asymmetry).max()) or 1.0
+    canvas.heatmap(1, asymmetry, words, [""] * len(words),
+                   "X_right − X_rightᵀ: red = w follows u more often", row_names=False,
+                   cmap="RdBu_r", vmin=-bound, vmax=bound)
+    if numbers:
+        middle = (shown.max() + shown[shown > 0].min()) / 2
+        for (i, j), v in np.ndenumerate(shown):
+            if v > 0:
+                left.text(j, i, f"{v:.2g}", ha="center", va="center", fontsize=7,
+                          color="black" if v > middle else "white")
     u, w = toy.vocab.index["bank"], toy.vocab.index["river"]
-    caption = (f"X[bank, river] = {X[u, w]:.3f}   X[river, bank] = {X[w, u]:.3f}   "
+    caption = ("rows: u (centre word), columns: w (context word).   "
+               f"X[bank, river] = {X[u, w]:.3f}   X[river, bank] = {X[w, u]:.3f}   "
                f"sum of all counts = {X.sum():.2f}   symmetric: {abs(X - X.T).max() < 1e-12}")
     return fig, caption
 
@@ -62,7 +127,12 @@ def counts_explorer() -> Explorer:
                                            value="both", description="direction"),
         "numbers": widgets.Checkbox(value=False, description="show the numbers"),
     }
-    return Explorer(draw_counts, controls, "Co-occurrence counts on the toy corpus")
+    canvas = Canvas(9.0, 4.4, ncols=2, **COUNTS_LAYOUT)
+
+    def draw(window, weighting, direction, numbers):
+        return draw_counts(window, weighting, direction, numbers, canvas=canvas)
+
+    return Explorer(draw, controls, "Co-occurrence counts on the toy corpus")
 
 
 def neighbour_tables(counted):
@@ -83,6 +153,7 @@ def neighbour_tables(counted):
 def make_draw_neighbours(counted, tables):
     """A drawing function (word, k, operator) -> (Figure, caption) for the Lee neighbours."""
     vocab = counted.vocab
+    canvas = Canvas(9.0, 3.2, ncols=2, left=0.14, right=0.98, wspace=0.4)
 
     def draw_neighbours(word="bank", k=10, operator="PPMI"):
         """Top-k neighbours of `word` by raw counts (left) and by `operator` (right)."""
@@ -97,16 +168,13 @@ def make_draw_neighbours(counted, tables):
         if operator not in tables or operator == "raw counts X":
             raise ValueError(f"operator must be 'PPMI' or 'PPMI, cds 0.75', got {operator!r}.")
         u = vocab.index[word]
-        height = 0.25 * k + 1.2
-        fig, axes = new_figure(9.0, height, ncols=2, layout=None)
-        fig.subplots_adjust(left=0.14, right=0.98, bottom=0.45 / height, top=1 - 0.3 / height,
-                            wspace=0.4)
-        left, right = axes[0]
-        for ax, name, color in ((left, "raw counts X", "C0"), (right, operator, "C2")):
+        height = 0.22 * k + 1.0
+        fig, axes = canvas.clear(height, bottom=0.1 / height, top=1 - 0.35 / height)
+        for ax, name, color in zip(axes, ("raw counts X", operator), ("C0", "C2"), strict=True):
             scores = tables[name][u]  # (|V|,)
             top = np.argsort(-scores, kind="stable")[:k]
             top = top[scores[top] > 0]
-            bars(ax, vocab.decode(top), scores[top], title=f"{name}: top {k}", color=color)
+            fast_bars(ax, vocab.decode(top), scores[top], f"{name}: top {k}", color)
         caption = (f"'{word}' occurs {vocab.count(word)} times; it co-occurs with "
                    f"{counted.X[u].nnz} different words.")
         return fig, caption

@@ -9,11 +9,12 @@ lists a word's cosine neighbours in a chosen vector set of a trained Lee model.
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.ticker import FuncFormatter, NullLocator
+from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
 from .. import data, evaluate, glove
-from ..plots import bars, new_figure
+from ..plots import fast_bars
 from .base import Explorer
+from .cooccurrence import Canvas
 
 TOY_SHOWN = ("bank", "river", "water", "muddy", "fish", "loan", "money", "interest",
              "approved", "the", "of", "grassy")
@@ -43,34 +44,57 @@ def count_histogram(counts, bins=40):
     return edges, np.histogram(counts, bins=edges)[0]
 
 
-def draw_weighting(x_max=100.0, alpha=0.75, counts=None, histogram=None):
+WEIGHTING_LAYOUT = {"left": 0.1, "right": 0.98, "bottom": 0.16, "top": 0.9}
+
+
+def distinct_counts(counts):
+    """The distinct nonzero counts (m,) and how often each occurs (m,): `np.unique`."""
+    return np.unique(np.asarray(counts, dtype=float), return_counts=True)
+
+
+def draw_weighting(x_max=100.0, alpha=0.75, counts=None, histogram=None, canvas=None,
+                   distinct=None):
     """f(x) on a log-x axis over the histogram of `counts` (default: Lee's nonzero X).
 
     Returns (Figure, caption): the caption says what share of the nonzero counts reach the cap
     f = 1 and what share of the total weight Σf they carry. `histogram` is
-    `count_histogram(counts)`, computed here when not given.
+    `count_histogram(counts)`, computed here when not given; `canvas` (a `Canvas`) is redrawn
+    in place, by default a new one; `distinct` is `distinct_counts(counts)`, so the caption's
+    sums run over the few distinct values. Few plain ticks and a fixed layout keep a redraw fast.
     """
     counts = data.lee().X.data if counts is None else np.asarray(counts, dtype=float)
-    f_counts = glove.weighting(counts, x_max, alpha)  # raises ValueError on bad settings
+    values, times = distinct_counts(counts) if distinct is None else distinct  # (m,), (m,)
+    f_values = glove.weighting(values, x_max, alpha)  # raises ValueError on bad settings
     edges, heights = count_histogram(counts) if histogram is None else histogram
     x = np.geomspace(edges[0], max(edges[-1], 2 * x_max), 120)
-    fig, ax = new_figure(6.4, 3.4)
-    ax.stairs(heights / heights.max(), edges, fill=True, color="0.88",
-              label="nonzero counts (histogram, peak = 1)")
-    ax.plot(x, glove.weighting(x, x_max, alpha), color="C0", lw=2, label="f(x)")
-    ax.axvline(x_max, color="C3", ls="--", lw=1, label="x_max")
-    ax.set_xscale("log")
-    ax.xaxis.set_minor_locator(NullLocator())  # plain labels: mathtext ticks are slow to draw
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+    canvas = Canvas(6.4, 3.4, **WEIGHTING_LAYOUT) if canvas is None else canvas
+    fig, (ax,) = canvas.clear()
+    ax.stairs(heights / heights.max(), edges, fill=True, color="0.88")
+    ax.plot(x, glove.weighting(x, x_max, alpha), color="C0", lw=2)
+    ax.axvline(x_max, color="C3", ls="--", lw=1)
+    if ax.get_xscale() != "log":
+        ax.set_xscale("log")
+        ax.xaxis.set_minor_locator(NullLocator())
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+        ax.yaxis.set_major_locator(FixedLocator([0.0, 0.5, 1.0]))
+        ax.set_xlabel("co-occurrence count x (log scale)")
+        ax.set_ylabel("f(x)")
+    decades = 10.0 ** np.arange(np.ceil(np.log10(x[0])), np.floor(np.log10(x[-1])) + 1)
+    ax.xaxis.set_major_locator(FixedLocator(decades))
+    ax.set_xlim(x[0], x[-1])
     ax.set_ylim(0, 1.05)
-    ax.set_xlabel("co-occurrence count x (log scale)")
-    ax.set_ylabel("f(x)")
-    ax.legend(fontsize=7, loc="upper left")
-    ax.set_title(f"f(x) = min((x / {x_max:g})^{alpha:g}, 1) over the Lee counts", fontsize=10)
-    capped = counts >= x_max
-    caption = (f"{capped.sum():,} of {counts.size:,} nonzero counts ({capped.mean():.2%}) reach "
-               f"f = 1; they carry {f_counts[capped].sum() / f_counts.sum():.1%} of Σf. "
-               f"Median f = {np.median(f_counts):.4f}.")
+    ax.text(0.01, 0.98, "blue: f(x)   red dashed: x_max   grey: histogram of the nonzero counts"
+            " (peak = 1)", transform=ax.transAxes, ha="left", va="top", fontsize=7)
+    ax.text(0.5, 1.02, f"f(x) = min((x / {x_max:g})^{alpha:g}, 1) over the Lee counts",
+            transform=ax.transAxes, ha="center", va="bottom", fontsize=10)
+    capped = values >= x_max
+    n, n_capped = times.sum(), times[capped].sum()
+    f_total = f_values * times
+    # f is nondecreasing, so the median of f(x) is f at the median count(s)
+    middle = np.searchsorted(np.cumsum(times), [(n - 1) // 2 + 1, n // 2 + 1])
+    caption = (f"{n_capped:,} of {n:,} nonzero counts ({n_capped / n:.2%}) reach "
+               f"f = 1; they carry {f_total[capped].sum() / f_total.sum():.1%} of Σf. "
+               f"Median f = {f_values[middle].mean():.4f}.")
     return fig, caption
 
 
@@ -78,9 +102,11 @@ def weighting_explorer(counts=None) -> Explorer:
     """x_max and α sliders redrawing `draw_weighting` over the Lee counts."""
     counts = data.lee().X.data if counts is None else np.asarray(counts, dtype=float)
     histogram = count_histogram(counts)
+    distinct = distinct_counts(counts)
+    canvas = Canvas(6.4, 3.4, **WEIGHTING_LAYOUT)
 
     def draw(x_max, alpha):
-        return draw_weighting(x_max, alpha, counts, histogram)
+        return draw_weighting(x_max, alpha, counts, histogram, canvas, distinct)
 
     controls = {
         "x_max": widgets.FloatLogSlider(value=100, base=10, min=0, max=3, step=0.1,
@@ -91,11 +117,15 @@ def weighting_explorer(counts=None) -> Explorer:
     return Explorer(draw, controls, "GloVe's weighting f(x) over the Lee counts")
 
 
+TOY_FIT_LAYOUT = {"left": 0.02, "right": 0.98, "bottom": 0.04, "top": 0.9, "wspace": 0.08}
+
+
 def draw_toy_fit(x_max=10.0, alpha=0.75, learning_rate=0.05, epochs=200, vectors="W + W̃",
-                 seed=0, words=TOY_SHOWN):
+                 seed=0, words=TOY_SHOWN, canvas=None):
     """Train 2-D GloVe on the toy counts and plot its cost per epoch beside the word vectors.
 
     Returns (Figure, caption). Training takes milliseconds, so every control change refits.
+    `canvas` (a `Canvas` with two axes) is redrawn in place, by default a new one.
     """
     toy = data.toy()
     if vectors not in VECTOR_SETS:
@@ -105,19 +135,39 @@ def draw_toy_fit(x_max=10.0, alpha=0.75, learning_rate=0.05, epochs=200, vectors
     chosen = {"W + W̃": fit.vectors, "W": fit.W, "W̃": fit.W_context}[vectors]
     ids = toy.vocab.encode(words)
     points = chosen[ids]  # (k, 2)
-    fig, axes = new_figure(9.0, 3.6, ncols=2)
-    left, right = axes[0]
+    canvas = Canvas(9.0, 3.2, ncols=2, **TOY_FIT_LAYOUT) if canvas is None else canvas
+    fig, (left, right) = canvas.clear(axes=[0])
     left.plot(np.arange(1, epochs + 1), fit.costs, color="C0")
-    left.set_ylim(0, None)
-    left.set_xlabel("epoch")
-    left.set_ylabel("cost (mean ½·f·error²)")
-    left.set_title("training cost", fontsize=10)
-    right.scatter(points[:, 0], points[:, 1], s=12, color="C1")
-    for word, (px, py) in zip(words, points, strict=True):
-        right.annotate(word, (px, py), fontsize=8, xytext=(2, 2), textcoords="offset points")
-    right.axhline(0, color="0.85", lw=0.8)
-    right.axvline(0, color="0.85", lw=0.8)
-    right.set_title(f"toy words, {vectors} (d = 2)", fontsize=10)
+    if not left.get_xlabel():
+        left.set_xticks([])
+        left.set_yticks([])
+        right.set_xticks([])
+        right.set_yticks([])
+    left.set_xlim(1, max(epochs, 2))
+    top = 1.05 * float(np.max(fit.costs)) or 1.0
+    left.set_ylim(0, top)
+    left.text(0.5, 1.02, f"cost (mean ½·f·error²), epochs 1 … {epochs}, y from 0 to {top:.3g}",
+              transform=left.transAxes, ha="center", va="bottom", fontsize=10)
+    reused = canvas.reused.get("points")
+    if reused is None or reused[0] != tuple(words):  # first draw: make the artists once
+        canvas.clear(axes=[1])
+        right.axhline(0, color="0.85", lw=0.8)
+        right.axvline(0, color="0.85", lw=0.8)
+        reused = canvas.reused["points"] = (
+            tuple(words), right.scatter(points[:, 0], points[:, 1], s=12, color="C1"),
+            [right.text(0, 0, word, fontsize=8) for word in words],
+            right.text(0.5, 1.02, "", transform=right.transAxes, ha="center", va="bottom",
+                       fontsize=10))
+    _, dots, labels, title = reused
+    dots.set_offsets(points)
+    nudge = 0.015 * np.ptp(points, axis=0)  # a label just above right of its point
+    for label, position in zip(labels, points + nudge, strict=True):
+        label.set_position(position)
+    title.set_text(f"toy words, {vectors} (d = 2; axes through 0)")
+    low, high = np.minimum(points.min(axis=0), 0), np.maximum(points.max(axis=0), 0)
+    pad = 0.12 * (high - low) + 1e-9
+    right.set_xlim(low[0] - pad[0], high[0] + pad[0])
+    right.set_ylim(low[1] - pad[1], high[1] + pad[1])
     caption = (f"cost {fit.costs[0]:.4f} after epoch 1, {fit.costs[-1]:.4f} after epoch "
                f"{epochs}; max X on the toy corpus = {toy.X.max():.2f}, so f <= "
                f"{glove.weighting(toy.X.max(), x_max, alpha):.2f}.")
@@ -137,7 +187,12 @@ def toy_fit_explorer() -> Explorer:
         "vectors": widgets.ToggleButtons(options=list(VECTOR_SETS), value="W + W̃",
                                          description="vectors"),
     }
-    return Explorer(draw_toy_fit, controls, "2-D GloVe on the toy corpus")
+    canvas = Canvas(9.0, 3.2, ncols=2, **TOY_FIT_LAYOUT)
+
+    def draw(x_max, alpha, learning_rate, epochs, vectors):
+        return draw_toy_fit(x_max, alpha, learning_rate, epochs, vectors, canvas=canvas)
+
+    return Explorer(draw, controls, "2-D GloVe on the toy corpus")
 
 
 def vector_sets(fit) -> dict[str, np.ndarray]:
@@ -153,6 +208,7 @@ def make_draw_neighbours(vocab, models):
     """
     unit = {(name, which): evaluate.normalise(v)
             for name, fit in models.items() for which, v in vector_sets(fit).items()}
+    canvas = Canvas(5.0, 3.0, left=0.25, right=0.97)
 
     def draw_neighbours(word="fire", model=None, vectors="W + W̃", k=10):
         """Top-k cosine neighbours of `word` in the chosen vector set of the chosen model."""
@@ -171,9 +227,10 @@ def make_draw_neighbours(vocab, models):
         cosines = unit[model, vectors] @ unit[model, vectors][u]  # (|V|,)
         cosines[u] = -np.inf
         top = np.argsort(-cosines, kind="stable")[:k]
-        fig, ax = new_figure(5.0, 0.25 * k + 1.2)
-        bars(ax, vocab.decode(top), cosines[top], title=f"{vectors}: neighbours of '{word}'")
-        ax.set_xlabel("cosine")
+        height = 0.22 * k + 1.0
+        fig, (ax,) = canvas.clear(height, bottom=0.1 / height, top=1 - 0.35 / height)
+        fast_bars(ax, vocab.decode(top), np.maximum(cosines[top], 0.0),
+                  f"{vectors}: cosine neighbours of '{word}'", "C0")
         own = float(unit[model, "W"][u] @ unit[model, "W̃"][u])
         caption = (f"{model}: cos(w, w̃) for '{word}' itself = {own:.3f}; "
                    f"'{word}' occurs {vocab.count(word)} times.")

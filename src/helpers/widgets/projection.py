@@ -13,11 +13,12 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 import numpy as np
 import scipy.sparse as sp
-from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from .. import cooccurrence, corpus, data, plots, projection
 from ..attention import softmax
 from .base import Explorer
+from .cooccurrence import Canvas
 
 ATTENTION_SENTENCE = "the reserve bank cut interest rates again"
 PREDICTION_SENTENCE = "israeli troops in the west bank"
@@ -50,28 +51,27 @@ def lee_operators(counted=None, dim=50) -> LeeOperators:
 
 
 def panels(width, height, ncols, wspace=0.12, left=0.09, bottom=0.24):
-    """A Figure with `ncols` axes in a row and a fixed layout, returns (fig, axes (ncols,)).
+    """A `Canvas` with `ncols` axes in a row and a fixed layout, built once per explorer.
 
-    A fixed layout draws once per PNG, where a constrained layout draws twice: half the time
-    of an update.
+    A fixed layout draws once per PNG, where a constrained layout draws twice; reusing the axes
+    saves building them on every update.
     """
-    fig = Figure(figsize=(width, height), dpi=80)
-    fig.subplots_adjust(left=left, right=0.99, bottom=bottom, top=0.9, wspace=wspace)
-    return fig, fig.subplots(1, ncols)
+    return Canvas(width, height, ncols, left=left, right=0.99, bottom=bottom, top=0.9,
+                  wspace=wspace)
 
 
-def side_by_side(ax, left, right, words, left_title, right_title, row_names=False):
+def side_by_side(canvas, i, left, right, words, left_title, right_title, row_names=False):
     """Two (n, n) row-stochastic matrices in one image on one colour scale [0, 1], a gap between.
 
     One Axes instead of two keeps an update fast; the shared scale makes them comparable. Only
     the left half's columns are labelled (the right half has the same columns): fewer labels,
-    faster redraws.
+    faster redraws. Drawn on axes `i` of `canvas` (a `Canvas`), in place when the words repeat.
     """
     gap = np.full((len(words), 1), np.nan)
-    return plots.fast_heatmap(ax, np.hstack([left, gap, right]), words,
-                        list(words) + [""] * (len(words) + 1),
-                        f"{left_title}   |   {right_title} (same columns)",
-                        row_names=row_names, cmap="magma", vmin=0.0, vmax=1.0)
+    return canvas.heatmap(i, np.hstack([left, gap, right]), words,
+                          list(words) + [""] * (len(words) + 1),
+                          f"{left_title}   |   {right_title} (same columns)",
+                          row_names=row_names, cmap="magma", vmin=0.0, vmax=1.0)
 
 
 def sentence(text, vocab, max_tokens=20, corpus_name="Lee",
@@ -113,6 +113,9 @@ def _operator_block(ops, ids, variant):
 
 def make_draw_attention(ops):
     """A drawing function (sentence, S, logits, smooth) -> (Figure, caption) on `ops`."""
+    canvas = panels(12.0, 4.2, ncols=2)
+    canvas.axes[0].set_position([0.07, 0.24, 0.28, 0.66])
+    canvas.axes[1].set_position([0.38, 0.24, 0.61, 0.66])
 
     def draw_attention(sentence_text=ATTENTION_SENTENCE, S="PPMI", logits="log X",
                        smooth=False):
@@ -131,12 +134,11 @@ def make_draw_attention(ops):
                 "is undefined: tick 'smooth' or add a related word."
             ) from None
         A = softmax(_logits(ops, ids, logits, S, eps))  # (n, n)
-        fig, axes = panels(12.0, 4.2, ncols=2, wspace=0.08)
-        fig.axes[0].set_position([0.07, 0.24, 0.28, 0.66])
-        fig.axes[1].set_position([0.38, 0.24, 0.61, 0.66])
-        plots.fast_heatmap(axes[0], M, words, words, f"M = Q S Qᵀ, S = {S}")
-        side_by_side(axes[1], A, R, words, f"softmax({logits})", "restricted P(t_j | t_i)")
+        canvas.heatmap(0, M, words, [""] * len(words),
+                       f"M = Q S Qᵀ, S = {S} (columns: the same words)")
+        side_by_side(canvas, 1, A, R, words, f"softmax({logits})", "restricted P(t_j | t_i)")
         kl = projection.kl_rows(R, A)
+        fig = canvas.fig
         caption = (f"max |softmax - R| = {np.abs(A - R).max():.2e}   mean KL(R || softmax) = "
                    f"{kl.mean():.4f} nats   M symmetric: {np.allclose(M, M.T)}"
                    + (f"   counts smoothed by +{SMOOTHING}" if smooth else ""))
@@ -164,6 +166,7 @@ def attention_explorer(ops=None) -> Explorer:
 def make_draw_predictions(ops):
     """A drawing function (sentence, focus, S, k, hide) -> (Figure, caption) on `ops`."""
     operators = {"PPMI": ops.ppmi, "log(1 + X)": ops.log1p}
+    canvas = panels(10.0, 3.6, ncols=2, wspace=0.45, left=0.1, bottom=0.06)
 
     def draw_predictions(sentence_text=PREDICTION_SENTENCE, focus="bank", S="PPMI", k=10,
                          hide_sentence=True):
@@ -184,7 +187,8 @@ def make_draw_predictions(ops):
         row = projection.profiles(S_op, ids[i:i + 1])[0]  # (|V|,)
         full = projection.two_hop(S_op, ids[i:i + 1])[0]  # (|V|,)
         hidden = np.unique(ids) if hide_sentence else np.array([], dtype=np.int64)
-        fig, axes = panels(10.0, 0.22 * k + 1.4, ncols=2, wspace=0.45, left=0.1, bottom=0.06)
+        height = 0.22 * k + 1.4
+        fig, axes = canvas.clear(height, bottom=0.06, top=1 - 0.4 / height)
         tops = []
         for scores, title, color, ax in ((E, f"E[{focus}]: paths through the sentence", "C2",
                                           axes[0]),
@@ -242,6 +246,11 @@ def kl_sweep(counted=None, dims=KL_DIMS, **sample):
 
 def make_draw_glove_kl(ops, dims, means, fits):
     """A drawing function (sentence, d) -> (Figure, caption) over precomputed fits."""
+    canvas = panels(12.0, 4.0, ncols=2)
+    canvas.axes[0].set_position([0.07, 0.24, 0.55, 0.66])
+    canvas.axes[1].set_position([0.7, 0.24, 0.29, 0.66])
+    canvas.axes[1].set_xticks([])
+    canvas.axes[1].set_yticks([])
 
     def draw_glove_kl(sentence_text=ATTENTION_SENTENCE, d=50):
         """Exact restricted conditional, GloVe attention of width d, and mean KL against d."""
@@ -257,28 +266,22 @@ def make_draw_glove_kl(ops, dims, means, fits):
         total = counts.sum(axis=1, keepdims=True)
         R = np.divide(counts, total, out=np.full_like(counts, np.nan), where=total > 0)
         A = softmax(projection.glove_logits(fits[d], ids))
-        fig, axes = panels(12.0, 4.0, ncols=2, wspace=0.3)
-        fig.axes[0].set_position([0.07, 0.24, 0.55, 0.66])
-        fig.axes[1].set_position([0.7, 0.24, 0.29, 0.66])
-        side_by_side(axes[0], R, A, words, "exact restricted P(t_j | t_i)",
+        fig, axes = canvas.clear(axes=[1])
+        side_by_side(canvas, 0, R, A, words, "exact restricted P(t_j | t_i)",
                      f"softmax(w·w̃ + b̃), d = {d}", row_names=True)
         ax = axes[1]
         x = np.log(dims)
         ax.plot(x, means, "o-", color="C0")
         ax.plot([np.log(d)], [np.nanmean(kl)], "s", color="C3")
-        for xi, dim, mean in zip(x, dims, means, strict=True):
-            ax.text(xi, mean, f" d={dim}\n {mean:.3f}", fontsize=7, va="bottom",
-                    fontweight="bold" if dim == d else "normal")
-        ax.set_xticks([])
-        ax.set_yticks([])
         ax.set_xlim(x[0] - 0.3, x[-1] + 0.8)
         ax.set_ylim(0, 1.25 * max(means.max(), np.nanmean(kl)))
-        ax.text(0.5, 1.02, "mean KL(R || A) in nats against d (log scale)", fontsize=9,
+        ax.text(0.5, 1.02, f"mean KL(R ‖ A), nats, d = {dims[0]} … {dims[-1]} (log)", fontsize=9,
                 transform=ax.transAxes, ha="center", va="bottom")
-        ax.text(0.98, 0.96, "blue: 300 Lee windows\nred: this sentence", fontsize=8,
-                transform=ax.transAxes, ha="right", va="top")
+        sweep = ", ".join(f"d={dim}: {mean:.3f}" for dim, mean in zip(dims, means, strict=True))
         caption = (f"d = {d}: mean KL on this sentence {np.nanmean(kl):.4f} nats, over the "
-                   f"sampled Lee windows {means[list(dims).index(d)]:.4f} nats.")
+                   f"sampled Lee windows {means[list(dims).index(d)]:.4f} nats.\n"
+                   f"Right: blue = mean over the sampled Lee windows ({sweep}); red = this "
+                   "sentence at the chosen d.")
         return fig, caption
 
     return draw_glove_kl
@@ -301,14 +304,15 @@ def glove_kl_explorer(ops=None, sweep=None) -> Explorer:
 UNIQUENESS_SENTENCE = "fish swim near the muddy bank"
 
 
-def draw_uniqueness(sentence_text=UNIQUENESS_SENTENCE, noise=0.1, repeat=False):
+def draw_uniqueness(sentence_text=UNIQUENESS_SENTENCE, noise=0.1, repeat=False, canvas=None):
     """Errors ‖S − Qᵀ B Q‖² of perturbed B around M on the toy corpus (S = PPMI).
 
     40 random perturbations M + noise·Z are always worse than M when tokens are distinct. With
     `repeat`, the first word is appended again: the lift Qᵀ M Q then counts that word's entries
     several times, so some random perturbations beat M, and perturbations that only move weight
     between the two copies leave the error unchanged: no B is singled out.
-    Returns (Figure, caption). Introduced in 03_projection.
+    `canvas` (from `panels`) is redrawn in place, by default a new one. Returns (Figure, caption).
+    Introduced in 03_projection.
     """
     toy = data.toy()
     ids = sentence(sentence_text, toy.vocab, max_tokens=12, corpus_name="toy",
@@ -327,19 +331,19 @@ def draw_uniqueness(sentence_text=UNIQUENESS_SENTENCE, noise=0.1, repeat=False):
     rng = np.random.default_rng(0)
     random_gaps = [error(M + noise * rng.standard_normal((n, n))) - best for _ in range(40)]
     same = np.flatnonzero(ids == ids[0])
-    fig, axes = panels(7.0, 3.2, ncols=1, left=0.12, bottom=0.16)
-    ax = axes
-    ax.plot(random_gaps, "o", color="C0", ms=4, label="M + noise·Z (random)")
+    canvas = uniqueness_panel() if canvas is None else canvas
+    fig, (ax,) = canvas.clear()
+    ax.plot(random_gaps, "o", color="C0", ms=4)
+    legend = "blue: M + noise·Z (random)"
     if same.size > 1:
         swap = np.zeros((n, n))
         swap[same[0], same[0]] = swap[same[1], same[1]] = 1.0
         swap[same[0], same[1]] = swap[same[1], same[0]] = -1.0
         null_gaps = [error(M + noise * z * swap) - best for z in rng.standard_normal(40)]
-        ax.plot(null_gaps, "s", color="C3", ms=4, label="M + noise·z·(swap between copies)")
+        ax.plot(null_gaps, "s", color="C3", ms=4)
+        legend += "\nred: M + noise·z·(swap between copies)"
     ax.axhline(0.0, color="black", lw=0.8)
-    ax.set_xlabel("perturbation")
-    ax.set_ylabel("error − error(M)")
-    ax.legend(fontsize=8, loc="upper right")
+    ax.text(0.0, 1.02, legend, transform=ax.transAxes, ha="left", va="bottom", fontsize=8)
     lifting = projection.solve_lifting(S, ids)
     words = " ".join(toy.vocab.decode(ids))
     formula = " = ||S||² − ||M||²" if same.size == 1 else ""
@@ -347,6 +351,18 @@ def draw_uniqueness(sentence_text=UNIQUENESS_SENTENCE, noise=0.1, repeat=False):
                f"{lifting.rank} of {lifting.unknowns} unknowns -> "
                + ("unique" if lifting.rank == lifting.unknowns else "NOT unique"))
     return fig, caption
+
+
+def uniqueness_panel() -> Canvas:
+    """The one-axes canvas of `draw_uniqueness`: few ticks, labels set once."""
+    canvas = panels(7.0, 3.2, ncols=1, left=0.12, bottom=0.16)
+    canvas.fig.subplots_adjust(top=0.86)
+    (ax,) = canvas.axes
+    ax.xaxis.set_major_locator(MaxNLocator(4, integer=True))
+    ax.yaxis.set_major_locator(MaxNLocator(4))
+    ax.set_xlabel("perturbation")
+    ax.set_ylabel("error − error(M)")
+    return canvas
 
 
 def uniqueness_explorer() -> Explorer:
@@ -357,7 +373,12 @@ def uniqueness_explorer() -> Explorer:
         "noise": widgets.FloatLogSlider(value=0.1, base=10, min=-3, max=0, description="noise"),
         "repeat": widgets.Checkbox(value=False, description="repeat the first word"),
     }
-    return Explorer(draw_uniqueness, controls, "Uniqueness of M as the best approximation (toy)")
+    canvas = uniqueness_panel()
+
+    def draw(sentence_text, noise, repeat):
+        return draw_uniqueness(sentence_text, noise, repeat, canvas=canvas)
+
+    return Explorer(draw, controls, "Uniqueness of M as the best approximation (toy)")
 
 
 def explorers() -> dict[str, Explorer]:
