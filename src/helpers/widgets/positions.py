@@ -121,32 +121,28 @@ def _paste_texts(fig, texts):
     """Replace static `texts` of `fig` by pictures of them, drawn once; returns nothing.
 
     Drawing text is most of a redraw, so labels that never change (until the figure is rebuilt)
-    are rendered once and pasted back as a few small pixel pictures (one per side of each axes:
-    left, below, above), which redraw in a fraction of the time. Exact when the texts lie on
-    the white background, as labels outside the axes do.
+    are rendered once, alone on a transparent canvas, and pasted back as a few small RGBA
+    pictures (one per side of each axes: left, below, above), which redraw in a fraction of
+    the time.
     """
-    canvas = FigureCanvasAgg(fig)
-    canvas.draw()
-    with_texts = np.asarray(canvas.buffer_rgba()).copy()  # (height, width, 4), top row first
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    renderer.clear()  # transparent
     boxes = {}
     for text in texts:
-        box, axes = text.get_window_extent(canvas.get_renderer()), text.axes.get_window_extent()
+        text.draw(renderer)
+        box, axes = text.get_window_extent(renderer), text.axes.get_window_extent()
         side = "left" if box.x1 <= axes.x0 + 1 else "below" if box.y1 <= axes.y0 + 1 else "above"
         boxes.setdefault((id(text.axes), side), []).append(box)
-        text.set_visible(False)
-    canvas.draw()
-    without = np.asarray(canvas.buffer_rgba())
-    height = without.shape[0]
+        text.remove()
+    pixels = np.asarray(renderer.buffer_rgba())  # (height, width, 4), top row first
+    height, width = pixels.shape[:2]
     for group in boxes.values():
         box = Bbox.union(group)
-        x0, x1 = max(int(box.x0) - 1, 0), min(int(np.ceil(box.x1)) + 1, without.shape[1])
-        top, bottom = max(height - int(np.ceil(box.y1)) - 1, 0), min(height - int(box.y0) + 1,
-                                                                     height)
-        picture = with_texts[top:bottom, x0:x1].copy()
-        picture[..., 3] = 255 * (picture != without[top:bottom, x0:x1]).any(axis=2)
-        fig.figimage(picture, x0, height - bottom, origin="upper", zorder=3)
-    for text in texts:
-        text.remove()
+        x0, x1 = max(int(box.x0) - 1, 0), min(int(np.ceil(box.x1)) + 1, width)
+        top = max(height - int(np.ceil(box.y1)) - 1, 0)
+        bottom = min(height - int(box.y0) + 1, height)
+        fig.figimage(pixels[top:bottom, x0:x1].copy(), x0, height - bottom, origin="upper",
+                     zorder=3)
 
 
 def _offsets_figure(od, chosen):
