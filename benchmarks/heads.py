@@ -10,6 +10,7 @@ import itertools
 import time
 
 import numpy as np
+from timing import timed_update
 
 from helpers import block, data
 from helpers.widgets import block as wb
@@ -30,11 +31,10 @@ def time_updates(explorer, control, values, repeats=20):
     for value in itertools.islice(itertools.cycle(values), repeats):
         if explorer.controls[control].value == value:
             continue
-        start, start_cpu = time.perf_counter(), time.process_time()
-        explorer.controls[control].value = value
-        times.append(time.perf_counter() - start)
-        cpu.append(time.process_time() - start_cpu)
-    return np.array(times) * 1000, np.array(cpu) * 1000
+        wall_ms, cpu_ms = timed_update(explorer.controls[control], value)
+        times.append(wall_ms)
+        cpu.append(cpu_ms)
+    return np.array(times), np.array(cpu)
 
 
 def main():

@@ -9,6 +9,7 @@ of this process is the steadier number.
 import time
 
 import numpy as np
+from timing import timed_update
 
 from helpers import data, positions
 from helpers.widgets import positions as wp
@@ -35,10 +36,9 @@ def time_updates(explorer, moves, repeats=3):
     wall, cpu = [], []
     for _ in range(repeats):
         for name, value in moves:
-            start, start_cpu = time.perf_counter(), time.process_time()
-            explorer.controls[name].value = value
-            wall.append(time.perf_counter() - start)
-            cpu.append(time.process_time() - start_cpu)
+            wall_ms, cpu_ms = timed_update(explorer.controls[name], value)
+            wall.append(wall_ms / 1000)
+            cpu.append(cpu_ms / 1000)
             assert explorer.error is None, explorer.error
     return np.array(wall), np.array(cpu)
 

@@ -13,6 +13,7 @@ import os
 import time
 
 import numpy as np
+from timing import timed_update
 
 from helpers.widgets import projection as wp
 
@@ -40,12 +41,11 @@ def main(rounds=3):
         times, cpu = [], []
         for control, value in itertools.islice(itertools.cycle(UPDATES[name]),
                                                rounds * len(UPDATES[name])):
-            t, c = time.perf_counter(), time.process_time()
-            explorer.controls[control].value = value
-            times.append(time.perf_counter() - t)
-            cpu.append(time.process_time() - c)
+            wall_ms, cpu_ms = timed_update(explorer.controls[control], value)
+            times.append(wall_ms)
+            cpu.append(cpu_ms)
             assert explorer.error is None, explorer.error
-        times, cpu = np.array(times) * 1000, np.array(cpu) * 1000
+        times, cpu = np.array(times), np.array(cpu)
         print(f"{name:12s} updates: {len(times):3d}  wall median {np.median(times):6.1f} ms, "
               f"p95 {np.percentile(times, 95):6.1f} ms;  CPU median {np.median(cpu):6.1f} ms, "
               f"p95 {np.percentile(cpu, 95):6.1f} ms  (target: median < 50, p95 < 100)")

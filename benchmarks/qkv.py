@@ -10,6 +10,7 @@ closer estimate of an idle machine's latency.
 import time
 
 import numpy as np
+from timing import timed_update
 
 from helpers.plots import new_figure
 from helpers.widgets import qkv
@@ -49,12 +50,11 @@ def main(repeats=3):
         wall, cpu = [], []
         for _ in range(repeats):
             for control, value in MOVES[name]:
-                t0, c0 = time.perf_counter(), time.process_time()
-                explorer.controls[control].value = value
-                wall.append(time.perf_counter() - t0)
-                cpu.append(time.process_time() - c0)
+                wall_ms, cpu_ms = timed_update(explorer.controls[control], value)
+                wall.append(wall_ms)
+                cpu.append(cpu_ms)
                 assert explorer.error is None, explorer.error
-        wall, cpu = np.array(wall) * 1000, np.array(cpu) * 1000
+        wall, cpu = np.array(wall), np.array(cpu)
         print(f"{name:12s} updates {len(wall):3d}  wall median {np.median(wall):6.1f} ms  "
               f"p95 {np.percentile(wall, 95):6.1f} ms   CPU median {np.median(cpu):6.1f} ms  "
               f"p95 {np.percentile(cpu, 95):6.1f} ms")

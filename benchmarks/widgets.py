@@ -20,6 +20,7 @@ import time
 
 import ipywidgets as widgets
 import numpy as np
+from timing import timed_update
 
 import helpers.widgets
 
@@ -60,10 +61,9 @@ def time_explorer(explorer, rounds) -> tuple[list[float], list[float], int]:
     for _ in range(rounds):
         for control in controls:
             for value in sweep(control):
-                start, start_cpu = time.perf_counter(), time.process_time()
-                control.value = value
-                times.append(1000 * (time.perf_counter() - start))
-                cpu.append(1000 * (time.process_time() - start_cpu))
+                wall_ms, cpu_ms = timed_update(control, value)
+                times.append(wall_ms)
+                cpu.append(cpu_ms)
                 errors += explorer.error is not None
     return times, cpu, errors
 
