@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .validate import whole_number
+
 
 def softmax(logits, axis=-1):
     """Numerically stable softmax along `axis`; -inf entries get exactly zero weight.
@@ -74,8 +76,7 @@ def causal_mask(n):
 
     Position i may attend to positions j <= i only. Introduced in 05_positions.
     """
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"n must be a whole number >= 1, got {n!r}.")
+    whole_number(n, "n")
     with np.errstate(divide="ignore"):
         return np.log(np.tril(np.ones((n, n))))
 
@@ -135,8 +136,7 @@ def multi_head_stages(X_q, X_kv, W_q, W_k, W_v, W_o, n_heads, mask=None):
     for name, W in (("W_q", W_q), ("W_k", W_k), ("W_v", W_v), ("W_o", W_o)):
         if np.shape(W) != (d_model, d_model):
             raise ValueError(f"{name} must be ({d_model}, {d_model}), got {np.shape(W)}.")
-    if isinstance(n_heads, bool) or not isinstance(n_heads, (int, np.integer)) or n_heads < 1:
-        raise ValueError(f"n_heads must be a whole number >= 1, got {n_heads!r}.")
+    whole_number(n_heads, "n_heads")
     if d_model % n_heads:
         raise ValueError(f"d_model={d_model} must be divisible by n_heads={n_heads}.")
     d_k = d_model // n_heads

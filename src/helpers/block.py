@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .attention import MultiHead, causal_mask, multi_head_stages, softmax
+from .validate import whole_number
 
 # --- the block -------------------------------------------------------------------------------
 
@@ -72,9 +73,8 @@ def init_block(d_model, d_ff, seed=0):
 
     Introduced in 07_transformer_block.
     """
-    for name, value in (("d_model", d_model), ("d_ff", d_ff)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 2:
-            raise ValueError(f"{name} must be a whole number >= 2, got {value!r}.")
+    whole_number(d_model, "d_model", minimum=2)
+    whole_number(d_ff, "d_ff", minimum=2)
     rng = np.random.default_rng(seed)
 
     def w(rows, cols):
@@ -144,8 +144,7 @@ def next_word_batches(docs, n):
 
     Introduced in 07_transformer_block.
     """
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"n must be a whole number >= 1, got {n!r}.")
+    whole_number(n, "n")
     pieces = [np.asarray(d)[: len(d) // (n + 1) * (n + 1)].reshape(-1, n + 1) for d in docs]
     pieces = np.concatenate(pieces).astype(np.int64)
     if len(pieces) == 0:

@@ -7,6 +7,8 @@ pairs (ids[p], ids[p + d]) of a whole corpus are added at once, never one token 
 import numpy as np
 import scipy.sparse as sp
 
+from .validate import whole_number
+
 WEIGHTINGS = ("harmonic", "flat", "linear")
 DIRECTIONS = ("both", "right", "left")
 _DENSE_LIMIT = 2**25  # vocabularies with |V|^2 below this are accumulated in a dense buffer
@@ -26,7 +28,7 @@ def count(ids, vocab_size, window=10, weighting="harmonic", direction="both"):
         raise ValueError(f"weighting must be one of {WEIGHTINGS}, got {weighting!r}.")
     if direction not in DIRECTIONS:
         raise ValueError(f"direction must be one of {DIRECTIONS}, got {direction!r}.")
-    window = _check_positive_int(window, "window")
+    window = whole_number(window, "window")
     stream, doc = _stream(ids, vocab_size)
     X_right = _accumulate(
         stream,
@@ -57,7 +59,7 @@ def offset_counts(ids, vocab_size, offset):
     Returns a (|V|, |V|) float64 CSR matrix, unweighted. Σ_d X^(d) / d over d = 1..K equals
     `count(..., window=K, direction="right")`. Introduced in 01_cooccurrence.
     """
-    offset = _check_positive_int(offset, "offset")
+    offset = whole_number(offset, "offset")
     stream, doc = _stream(ids, vocab_size)
     return _accumulate(stream, doc, vocab_size, offsets=[offset], weight=lambda d: 1.0)
 
@@ -133,7 +135,7 @@ def _accumulate(stream, doc, vocab_size, offsets, weight):
 
 def _stream(ids, vocab_size):
     """Concatenate one id array or a list of them; return (ids, document number), both (n,)."""
-    vocab_size = _check_positive_int(vocab_size, "vocab_size")
+    vocab_size = whole_number(vocab_size, "vocab_size")
     docs = [ids] if isinstance(ids, np.ndarray) and ids.ndim == 1 else list(ids)
     if docs and all(np.isscalar(x) for x in docs):
         docs = [np.asarray(docs)]
@@ -158,12 +160,6 @@ def _stream(ids, vocab_size):
         )
     doc = np.repeat(np.arange(len(arrays)), [a.size for a in arrays])
     return stream, doc
-
-
-def _check_positive_int(value, name):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a whole number >= 1, got {value!r}.")
-    return int(value)
 
 
 def _check_counts(X):

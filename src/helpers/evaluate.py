@@ -10,6 +10,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
+from .validate import whole_number
+
 
 @dataclass(frozen=True)
 class Similarity:
@@ -117,8 +119,7 @@ def nearest(vectors, vocab, word, k=10):
     _check_rows(unit, vocab)
     if word not in vocab:
         raise ValueError(f"'{word}' is not in the vocabulary ({len(vocab)} words).")
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
-        raise ValueError(f"k must be a whole number >= 1, got {k!r}.")
+    whole_number(k, "k")
     u = vocab.index[word]
     cosines = unit @ unit[u]  # (|V|,)
     cosines[u] = -np.inf

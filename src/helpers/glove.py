@@ -18,6 +18,7 @@ from numba import njit
 from scipy.sparse.linalg import svds
 
 from . import cooccurrence
+from .validate import whole_number
 
 
 def weighting(x, x_max=100.0, alpha=0.75):
@@ -70,9 +71,8 @@ def train(X, dim=50, x_max=100.0, alpha=0.75, learning_rate=0.05, epochs=50, see
     program does (its `shuffle` tool writes the shuffled file once). On the Lee counts the two
     end within the seed-to-seed spread of each other. Returns a `GloVe`. Introduced in 02_glove.
     """
-    for name, value in (("dim", dim), ("epochs", epochs)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name} must be a whole number >= 1, got {value!r}.")
+    whole_number(dim, "dim")
+    whole_number(epochs, "epochs")
     if learning_rate <= 0:
         raise ValueError(f"learning_rate must be positive, got {learning_rate}.")
     i, j, x = _nonzero(X)

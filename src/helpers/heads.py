@@ -19,6 +19,7 @@ import scipy.sparse as sp
 
 from . import cooccurrence, corpus
 from .attention import softmax
+from .validate import whole_number
 
 RELATIONS = ("local", "topical")
 
@@ -148,8 +149,7 @@ def chunks(docs, n):
 
     The tail of a document shorter than n is dropped. Introduced in 06_heads.
     """
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 2:
-        raise ValueError(f"n must be a whole number >= 2, got {n!r}.")
+    whole_number(n, "n", minimum=2)
     pieces = [np.asarray(d)[: len(d) // n * n].reshape(-1, n) for d in docs]
     return np.concatenate(pieces).astype(np.int64)
 

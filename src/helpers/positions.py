@@ -16,6 +16,7 @@ import scipy.sparse as sp
 
 from . import cooccurrence
 from .attention import causal_mask, softmax
+from .validate import whole_number
 
 KINDS = ("count", "log1p", "pmi", "ppmi")
 
@@ -29,7 +30,7 @@ def offset_stack(ids, vocab_size, K):
     Element δ-1 is `cooccurrence.offset_counts(ids, vocab_size, δ)`: X^(δ)[u, w] counts w
     exactly δ positions after u, windows never crossing a document. Introduced in 05_positions.
     """
-    K = _positive_int(K, "K")
+    K = whole_number(K, "K")
     return tuple(cooccurrence.offset_counts(ids, vocab_size, d) for d in range(1, K + 1))
 
 
@@ -94,7 +95,7 @@ def offsets(n):
 
     Introduced in 05_positions.
     """
-    n = _positive_int(n, "n")
+    n = whole_number(n, "n")
     p = np.arange(n)
     return p[None, :] - p[:, None]
 
@@ -205,7 +206,7 @@ def fit_content_offset(X_offsets, min_offsets=2, iterations=50):
     weighted least-squares solution. Returns an `OffsetFit`. Introduced in 05_positions.
     """
     K = _check_stack(X_offsets)
-    min_offsets = _positive_int(min_offsets, "min_offsets")
+    min_offsets = whole_number(min_offsets, "min_offsets")
     if min_offsets > K:
         raise ValueError(f"min_offsets={min_offsets} exceeds the K={K} offsets counted.")
     V = X_offsets[0].shape[0]
@@ -263,7 +264,7 @@ def sinusoidal(n, d, base=10000.0):
     Row p encodes position p (Vaswani et al. 2017). Then (P Pᵀ)[p, q] = Σ_k cos((q − p) ω_k)
     depends on the offset only. Introduced in 05_positions.
     """
-    n = _positive_int(n, "n")
+    n = whole_number(n, "n")
     angles = np.arange(n)[:, None] * frequencies(d, base)[None, :]  # (n, d/2)
     P = np.empty((n, _even(d)))
     P[:, 0::2], P[:, 1::2] = np.sin(angles), np.cos(angles)
@@ -384,7 +385,7 @@ def prefix_weights(L, i, masked=True):
     L, causally masked or not. Introduced in 05_positions.
     """
     L = _square(L)
-    i = _positive_int(i, "i")
+    i = whole_number(i, "i")
     if i > L.shape[0]:
         raise ValueError(f"The prefix length i={i} exceeds the sequence length {L.shape[0]}.")
     block = L[:i, :i]
@@ -413,14 +414,8 @@ def prefix_leak(L, values, masked=True):
 # --- validation ----------------------------------------------------------------------------
 
 
-def _positive_int(value, name):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a whole number >= 1, got {value!r}.")
-    return int(value)
-
-
 def _even(d):
-    d = _positive_int(d, "The dimension d")
+    d = whole_number(d, "The dimension d")
     if d % 2:
         raise ValueError(f"The dimension d must be even (sin/cos or rotation pairs), got {d}.")
     return d

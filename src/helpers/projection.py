@@ -12,6 +12,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .attention import softmax
+from .validate import whole_number
 
 
 def selector(ids, vocab_size):
@@ -214,9 +215,7 @@ def solve_lifting(S, ids):
 
 def check_ids(ids, vocab_size):
     """`ids` as a 1-D int64 array, or a ValueError that says how to fix it."""
-    if isinstance(vocab_size, bool) or not isinstance(vocab_size, (int, np.integer)) \
-            or vocab_size < 1:
-        raise ValueError(f"vocab_size must be a whole number >= 1, got {vocab_size!r}.")
+    whole_number(vocab_size, "vocab_size")
     if isinstance(ids, str):
         raise ValueError("ids must be token ids; turn text into ids with corpus.sentence_ids.")
     a = np.asarray(ids)
@@ -305,9 +304,8 @@ def sample_sentences(docs, length, count, seed=0):
     Each window lies inside one document (documents shorter than `length` are skipped); the
     draw is seeded. Real "sentences" for averaging over a corpus. Introduced in 03_projection.
     """
-    for name, value in (("length", length), ("count", count)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name} must be a whole number >= 1, got {value!r}.")
+    whole_number(length, "length")
+    whole_number(count, "count")
     docs = [np.asarray(d, dtype=np.int64) for d in docs]
     starts = np.array([len(d) - length + 1 for d in docs])  # windows per document
     if (starts <= 0).all():
