@@ -197,12 +197,11 @@ def test_terms_defined_before_use(path):
         uses = [i for i, text in enumerate(cells) if i > 0 and pattern.search(text)]
         if not uses:
             continue
-        early = [i for i in uses if f"{first:02d}" not in cells[i]]
-        if number < first and early:
-            uses = early
-            problems.append(f"{term!r} used in cell {uses[0]} but defined in notebook {first:02d}")
-            continue
-        if number > first:
+        if number != first:
+            early = [i for i in uses if f"{first:02d}" not in cells[i]]
+            if number < first and early:
+                problems.append(f"{term!r} used in cell {early[0]} but defined in notebook "
+                                f"{first:02d}")
             continue
         bold = re.compile(r"\*\*" + re.escape(term) + r"(s|es)?\*\*", re.IGNORECASE)
         defined = [i for i, text in enumerate(cells) if bold.search(text)]
