@@ -36,7 +36,8 @@ class Explorer(widgets.VBox):
     `draw` takes the controls' values as keyword arguments and returns a Figure or a pair
     (Figure, caption text). Any control change redraws. In a notebook saved with outputs, the
     panel also carries its current figure as a static PNG, so readers without a running kernel
-    (GitHub, nbviewer, print) still see the picture.
+    (GitHub, nbviewer, print) still see the picture, and its text form (title, caption or
+    message) is what a saved notebook's text comparison checks.
     """
 
     def __init__(self, draw, controls, title):
@@ -47,6 +48,7 @@ class Explorer(widgets.VBox):
         self.message = widgets.HTML()
         self.caption = widgets.HTML()
         self.error = None
+        self.caption_text = ""
         for control in self.controls.values():
             control.observe(lambda _change: self.refresh(), names="value")
         header = widgets.HTML(f"<b>{html.escape(title)}</b>")
@@ -72,6 +74,7 @@ class Explorer(widgets.VBox):
             return False
         fig, caption = result if isinstance(result, tuple) else (result, "")
         self.error = None
+        self.caption_text = caption
         self.message.value = ""
         self.caption.value = (
             f"<pre style='margin:0'>{html.escape(caption)}</pre>" if caption else ""
@@ -81,7 +84,8 @@ class Explorer(widgets.VBox):
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = super()._repr_mimebundle_(**kwargs)
-        bundle["text/plain"] = f"[interactive] {self.title}"
+        shown = self.error or self.caption_text
+        bundle["text/plain"] = f"[interactive] {self.title}" + (f"\n{shown}" if shown else "")
         if self.image.value:
             bundle["image/png"] = base64.b64encode(self.image.value).decode("ascii")
         return bundle
