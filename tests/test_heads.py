@@ -162,3 +162,127 @@ def test_parallel_corpus_validates():
         heads.parallel_corpus(())
     with pytest.raises(ValueError, match="at least one word"):
         heads.parallel_corpus((("a house", ""),))
+
+
+def test_mean_of_two_heads_is_multi_head_with_shared_values_and_halving_W_o():
+    rng = np.random.default_rng(4)
+    A1, A2 = (softmax(rng.standard_normal((5, 5))) for _ in range(2))
+    V_shared = rng.standard_normal((5, 3))
+    W_o = np.vstack([np.eye(3) / 2, np.eye(3) / 2])  # (h·d_v, d) = (6, 3)
+    assert np.allclose(np.concatenate([A1 @ V_shared, A2 @ V_shared], 1) @ W_o,
+                       (A1 + A2) / 2 @ V_shared)
+
+
+def test_head_weights_full_rank_and_low_rank():
+    rng = np.random.default_rng(5)
+    S = rng.poisson(2.0, (9, 9)).astype(float)
+    seqs = rng.integers(0, 9, size=(4, 6))
+    full = heads.head_weights(S, seqs)
+    assert np.allclose(full[1], softmax(np.log(S + 1.0)[np.ix_(seqs[1], seqs[1])]))
+    low = heads.head_weights(S, seqs, rank=9)  # rank |V| of the centred logits: exact
+    assert np.allclose(low, full)
+
+
+def test_covered_marks_exactly_the_sequences_with_a_restricted_conditional():
+    S = np.array([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 0.0]])
+    seqs = np.array([[0, 1], [0, 2], [1, 0]])
+    assert heads.covered(S, seqs).tolist() == [True, False, True]
+    heads.restricted_conditional(S, seqs[[0, 2]])
+    with pytest.raises(ValueError):
+        heads.restricted_conditional(S, seqs[1])
+
+
+def test_paired_bootstrap_shift_groups_and_input():
+    rng = np.random.default_rng(6)
+    a = rng.standard_normal(400)
+    d = heads.paired_bootstrap(a + 0.5, a)
+    assert d.mean == pytest.approx(0.5) and d.low == pytest.approx(0.5)
+    noisy = heads.paired_bootstrap(a, np.zeros(400), seed=1)
+    assert noisy.low < a.mean() < noisy.high and noisy.high - noisy.low < 0.4
+    groups = np.repeat(np.arange(40), 10)
+    clustered = a[groups]  # ten identical items per group: the groups are the real sample size
+    by_item = heads.paired_bootstrap(clustered, np.zeros(400))
+    by_group = heads.paired_bootstrap(clustered, np.zeros(400), groups=groups)
+    assert by_group.high - by_group.low > 2 * (by_item.high - by_item.low)
+    assert str(d).startswith("+0.500 [")
+    with pytest.raises(ValueError, match="groups"):
+        heads.paired_bootstrap(a, a, groups=[0, 1])
+    with pytest.raises(ValueError, match="level"):
+        heads.paired_bootstrap(a, a, level=1.0)
+
+
+def test_offset_table_matches_a_loop():
+    pairs, F = heads.offset_table(DOCS, V, max_offset=3)
+    brute = {}
+    for doc in DOCS:
+        for i in range(len(doc)):
+            for delta in range(1, 4):
+                if i + delta < len(doc):
+                    key = (int(doc[i]), int(doc[i + delta]))
+                    brute.setdefault(key, np.zeros(3))[delta - 1] += 1
+    assert sorted(brute) == [tuple(p) for p in pairs.tolist()]
+    for p, row in zip(pairs.tolist(), F, strict=True):
+        assert np.allclose(brute[tuple(p)], row)
+    total = sum(heads.cooccurrence.offset_counts(DOCS, V, d).toarray() for d in (1, 2, 3))
+    assert total.sum() == F.sum()
+    with pytest.raises(ValueError, match="0..4"):
+        heads.offset_table([np.array([0, 9])], V)
+
+
+# A constructed example whose answer is known: two offset profiles (one at δ ≤ 2, one spread
+# over δ ≥ 2), forty pairs that use only the first, forty only the second, forty a mix. Each
+# profile is zero where the other is large, so the factors are unique up to order and scale.
+NEAR = np.array([0.8, 0.2, 0.0, 0.0, 0.0, 0.0])
+FAR = np.array([0.0, 0.1, 0.2, 0.2, 0.25, 0.25])
+
+
+def constructed_table(seed=7):
+    rng = np.random.default_rng(seed)
+    W = np.zeros((120, 2))
+    W[:40, 0] = rng.uniform(1, 5, 40)
+    W[40:80, 1] = rng.uniform(1, 5, 40)
+    W[80:] = rng.uniform(1, 5, (40, 2))
+    return W, W @ np.stack([NEAR, FAR])
+
+
+def test_nonnegative_factors_recover_known_profiles_and_pure_pairs():
+    W_true, F = constructed_table()
+    W, H = heads.nonnegative_factors(F, 2, iterations=3000)
+    order = np.argsort(-H[:, 0])  # the component with most weight at δ = 1 first
+    W, H = W[:, order], H[order]
+    assert np.allclose(H.sum(axis=1), 1) and W.min() >= 0 and H.min() >= 0
+    assert np.abs(H - np.stack([NEAR, FAR])).max() < 0.02
+    assert np.linalg.norm(F - W @ H) < 1e-2 * np.linalg.norm(F)
+    share_near = W[:, 0] / W.sum(axis=1)
+    assert share_near[:40].min() > 0.95 and share_near[40:80].max() < 0.05
+    W_fixed, H_fixed = heads.nonnegative_factors(F, 2, iterations=500, profiles=H)
+    assert np.allclose(H_fixed, H) and np.linalg.norm(F - W_fixed @ H) < 1e-2 * np.linalg.norm(F)
+    with pytest.raises(ValueError, match="F must be"):
+        heads.nonnegative_factors(-F, 2)
+    with pytest.raises(ValueError, match="profiles"):
+        heads.nonnegative_factors(F, 2, profiles=np.ones((3, 6)))
+
+
+def test_component_operators_split_the_counts_and_add_up():
+    W_true, F = constructed_table()
+    H = np.stack([NEAR, FAR])
+    pairs = np.stack([np.arange(120) // 10, 12 + np.arange(120) % 10], axis=1)  # u < w
+    S_near, S_far = heads.component_operators(pairs, F, W_true, H, 22)
+    C = np.zeros((22, 22))
+    C[pairs[:, 0], pairs[:, 1]] = F.sum(axis=1)
+    assert np.allclose(S_near + S_far, C + C.T)
+    u, w = pairs[:40].T  # pure "near" pairs: all their counts go to S_near
+    assert np.allclose(S_near[u, w], F[:40].sum(axis=1)) and np.allclose(S_far[u, w], 0)
+    with pytest.raises(ValueError, match="do not fit"):
+        heads.component_operators(pairs[:5], F, W_true, H, 22)
+
+
+def test_lee_relations_on_a_small_corpus():
+    from types import SimpleNamespace
+    rng = np.random.default_rng(8)
+    counted = SimpleNamespace(vocab=[f"w{i}" for i in range(30)],
+                              docs=[rng.integers(0, 30, 40) for _ in range(6)])
+    rel = heads.lee_relations(counted, max_rank=4)
+    assert np.isclose(rel.topical.sum(), rel.local.sum())
+    assert set(rel.factors) == {"local", "topical", "sum"}
+    assert all(U.shape == (30, 4) for pair in rel.factors.values() for U in pair)

@@ -3,9 +3,14 @@
 Introduced in 06_heads. Two relations are measured on the same corpus: a local one (words
 adjacent to each other, δ = 1 counts in either direction) and a topical one (two tokens of the
 same document, at any distance). Each relation r gives a restricted conditional
-rownorm(Q S⁽ʳ⁾ Qᵀ) for a sequence, the target its own head should reproduce. Before softmax
+rownorm(O S⁽ʳ⁾ Oᵀ) for a sequence, the target its own head should reproduce. Before softmax
 the heads' projections add up linearly; after softmax they do not, which is what the
 comparison "two heads against one head on the summed operator" measures.
+
+The relations can also be recovered from the data instead of assumed: `offset_table` lists
+every ordered pair's counts at offsets δ = 1..K, `nonnegative_factors` splits the log counts
+into components with an offset profile each, and `component_operators` turns the components
+back into operators S⁽ʳ⁾ that add up to the windowed counts.
 
 Cross-attention uses a small English–German parallel corpus written for the course: the
 rectangular cross co-occurrence operator, and IBM Model 1, whose translation table restricted
@@ -17,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from . import cooccurrence, corpus
+from . import cooccurrence, corpus, data
 from .attention import softmax
 from .validate import whole_number
 
@@ -80,7 +85,7 @@ def topical_operator(docs, vocab_size):
 
 
 def restricted_conditional(S, ids):
-    """rownorm(Q S Qᵀ) for the sequence `ids`: (n, n), or (m, n, n) for a batch (m, n) of ids.
+    """rownorm(O S Oᵀ) for the sequence `ids`: (n, n), or (m, n, n) for a batch (m, n) of ids.
 
     Row i is the conditional of t_i over the sequence's tokens, P(t_j | t_i) renormalised over
     j. Rows whose word co-occurs with none of the tokens raise a ValueError.
@@ -124,11 +129,11 @@ def centred_log(S, eps=1.0):
 
 
 def low_rank(L, k, seed=0, power_iterations=4):
-    """(W_q, W_k), each (|V|, k), with W_q W_kᵀ close to the best rank-k approximation of L.
+    """(U_q, U_k), each (|V|, k), with U_q U_kᵀ close to the best rank-k approximation of L.
 
     A randomised SVD (Halko, Martinsson & Tropp 2011): k + 10 seeded Gaussian probes sharpened
     by power iterations, then an exact SVD of the small projected matrix; factors are split as
-    W_q = U Σ^½, W_k = V Σ^½ like session 04's truncated SVD. Introduced in 06_heads.
+    U_q = U Σ^½, U_k = V Σ^½ like the truncated SVD of notebook 04. Introduced in 06_heads.
     """
     L = np.asarray(L, dtype=float)
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 1 <= k <= min(L.shape):
@@ -168,6 +173,149 @@ def mix(S_local, S_topic, alpha):
     return (1 - alpha) * S_local + alpha * scale * np.asarray(S_topic, dtype=float)
 
 
+def head_weights(S, seqs, rank=None, eps=1.0, seed=0):
+    """One head's attention weights on the sequences `seqs` (m, n): an (m, n, n) array.
+
+    With `rank` k the logits are U_Q[t_i] · U_K[t_j], the rank-k factors (`low_rank`) of the
+    row-centred log(S + eps); with `rank` None, the full-rank logits log(S + eps) read at the
+    sequence's words. Each row is softmaxed over the sequence. Introduced in 06_heads.
+    """
+    seqs = np.asarray(seqs)
+    if rank is None:
+        return softmax(np.log(_dense(S) + eps)[seqs[:, :, None], seqs[:, None, :]])
+    U_q, U_k = low_rank(centred_log(S, eps), rank, seed)
+    return softmax(U_q[seqs] @ U_k[seqs].transpose(0, 2, 1))
+
+
+def covered(S, seqs):
+    """Boolean (m,): True where every word of sequence i has a partner in it under S.
+
+    Exactly these sequences have a restricted conditional (`restricted_conditional` raises on
+    the others). Introduced in 06_heads.
+    """
+    seqs = np.asarray(seqs)
+    M = _dense(S)[seqs[:, :, None], seqs[:, None, :]]  # (m, n, n)
+    return np.all(M.sum(axis=2) > 0, axis=1)
+
+
+@dataclass(frozen=True)
+class Difference:
+    """mean(a − b) over paired items and its percentile bootstrap interval [low, high]."""
+
+    mean: float
+    low: float
+    high: float
+
+    def __str__(self):
+        return f"{self.mean:+.3f} [{self.low:+.3f}, {self.high:+.3f}]"
+
+
+def paired_bootstrap(a, b, groups=None, n_resamples=2000, level=0.95, seed=0):
+    """The mean paired difference a − b with a seeded percentile bootstrap interval.
+
+    a, b are (m,) scores of the same m items (e.g. one KL per held-out sequence). With
+    `groups` (m,) labels, whole groups are resampled (sequences of one document stay
+    together), and each resample's mean is its total difference over its item count.
+    Returns a `Difference`. Introduced in 06_heads.
+    """
+    diff = np.asarray(a, dtype=float) - np.asarray(b, dtype=float)
+    if diff.ndim != 1 or diff.size < 2:
+        raise ValueError(f"a and b must be 1-D and of equal length >= 2, got {diff.shape}.")
+    if not 0 < level < 1:
+        raise ValueError(f"level must lie strictly between 0 and 1, got {level!r}.")
+    whole_number(n_resamples, "n_resamples", minimum=10)
+    labels = np.arange(diff.size) if groups is None else np.unique(groups, return_inverse=True)[1]
+    if labels.shape != diff.shape:
+        raise ValueError(f"groups must hold one label per item ({diff.size}), got {labels.size}.")
+    totals = np.bincount(labels, weights=diff)  # (G,)
+    sizes = np.bincount(labels).astype(float)
+    picks = np.random.default_rng(seed).integers(0, totals.size, (n_resamples, totals.size))
+    means = totals[picks].sum(axis=1) / sizes[picks].sum(axis=1)  # (n_resamples,)
+    low, high = np.quantile(means, [(1 - level) / 2, (1 + level) / 2])
+    return Difference(float(diff.mean()), float(low), float(high))
+
+
+def offset_table(docs, vocab_size, max_offset=10):
+    """Offset-resolved counts of every ordered pair seen within `max_offset` positions.
+
+    Returns (pairs, F): pairs (m, 2) int64 rows (u, w) in lexicographic order, and F
+    (m, max_offset) float64 with F[p, δ − 1] = X⁽δ⁾[u, w], the number of times w stands
+    exactly δ positions after u in one document. Introduced in 06_heads.
+    """
+    whole_number(vocab_size, "vocab_size")
+    whole_number(max_offset, "max_offset")
+    docs = [np.asarray(d, dtype=np.int64) for d in docs]
+    stream = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64)
+    if stream.size == 0:
+        raise ValueError("No tokens: give at least one non-empty document.")
+    if stream.min() < 0 or stream.max() >= vocab_size:
+        raise ValueError(f"Token ids must lie in 0..{vocab_size - 1}; "
+                         f"got {stream.min()}..{stream.max()}.")
+    doc = np.repeat(np.arange(len(docs)), [d.size for d in docs])
+    codes, offsets = [], []
+    for delta in range(1, max_offset + 1):
+        same = doc[:-delta] == doc[delta:]  # both positions in one document
+        codes.append(stream[:-delta][same] * vocab_size + stream[delta:][same])
+        offsets.append(np.full(int(same.sum()), delta - 1))
+    unique, index = np.unique(np.concatenate(codes), return_inverse=True)
+    F = np.bincount(index * max_offset + np.concatenate(offsets),
+                    minlength=unique.size * max_offset).reshape(-1, max_offset)
+    return np.stack(np.divmod(unique, vocab_size), axis=1), F.astype(float)
+
+
+def nonnegative_factors(F, n_components, iterations=300, seed=0, profiles=None):
+    """Nonnegative factors F ≈ W H by Lee and Seung's multiplicative updates (least squares).
+
+    F (m, K) ≥ 0. Returns W (m, c) ≥ 0, the loadings, and H (c, K) ≥ 0, one profile per
+    component scaled to sum 1 (W carries the scale). Starts from seeded uniform numbers; each
+    update multiplies by a ratio that lowers ‖F − W H‖ and keeps every entry nonnegative.
+    Given `profiles` (c, K), H stays fixed and only W is fitted. Introduced in 06_heads.
+    """
+    F = np.asarray(F, dtype=float)
+    if F.ndim != 2 or F.size == 0 or not np.all(np.isfinite(F)) or F.min() < 0:
+        raise ValueError("F must be a non-empty 2-D array of finite numbers >= 0.")
+    c = whole_number(n_components, "n_components")
+    whole_number(iterations, "iterations")
+    rng = np.random.default_rng(seed)
+    W = rng.uniform(0.1, 1.0, (F.shape[0], c))
+    fixed = profiles is not None
+    H = np.array(profiles, dtype=float) if fixed else rng.uniform(0.1, 1.0, (c, F.shape[1]))
+    if H.shape != (c, F.shape[1]) or H.min() < 0:
+        raise ValueError(f"profiles must be a ({c}, {F.shape[1]}) array >= 0, got {H.shape}.")
+    tiny = 1e-12  # keeps a ratio finite where a denominator reaches 0
+    for _ in range(iterations):
+        W *= (F @ H.T) / (W @ (H @ H.T) + tiny)
+        if not fixed:
+            H *= (W.T @ F) / ((W.T @ W) @ H + tiny)
+    scale = H.sum(axis=1)
+    return W * scale, H / scale[:, None]
+
+
+def component_operators(pairs, F, W, H, vocab_size):
+    """The operator S⁽ʳ⁾ of every component: a list of c dense symmetric (|V|, |V|) arrays.
+
+    Component r's share of pair p's counts at offset δ is W[p, r] H[r, δ] / Σ_r' W[p, r'] H[r', δ];
+    C⁽ʳ⁾[u, w] = Σ_δ share · F[p, δ] over the pair p = (u, w), and S⁽ʳ⁾ = C⁽ʳ⁾ + C⁽ʳ⁾ᵀ counts
+    both orders like `local_operator`. The shares of a cell add up to 1, so
+    Σ_r S⁽ʳ⁾ = Σ_δ (X⁽δ⁾ + X⁽δ⁾ᵀ). Introduced in 06_heads.
+    """
+    pairs, F, W, H = (np.asarray(a) for a in (pairs, F, W, H))
+    if not (pairs.shape == (F.shape[0], 2) and W.shape == (F.shape[0], H.shape[0])
+            and H.shape[1] == F.shape[1]):
+        raise ValueError(f"pairs (m, 2), F (m, K), W (m, c), H (c, K) do not fit: got "
+                         f"{pairs.shape}, {F.shape}, {W.shape}, {H.shape}.")
+    parts = W[:, :, None] * H[None]  # (m, c, K)
+    total = parts.sum(axis=1, keepdims=True)
+    even = np.full_like(parts, 1.0 / H.shape[0])  # a cell no component reaches: split evenly
+    share = np.divide(parts, total, out=even, where=total > 0)
+    operators = []
+    for r in range(H.shape[0]):
+        C = np.zeros((vocab_size, vocab_size))
+        np.add.at(C, (pairs[:, 0], pairs[:, 1]), (share[:, r] * F).sum(axis=1))
+        operators.append(C + C.T)
+    return operators
+
+
 @dataclass(frozen=True)
 class Comparison:
     """Mean KL (nats) from each relation's restricted conditional, per design.
@@ -195,26 +343,47 @@ def compare_designs(operators, seqs, k, eps=1.0, seed=0):
     names = list(operators)
     targets = {r: restricted_conditional(operators[r], seqs) for r in names}
     summed = mix(operators[names[0]], operators[names[1]], 0.5)
-    index = (seqs[:, :, None], seqs[:, None, :])
 
-    def head(L, rank):
-        W_q, W_k = low_rank(L, rank, seed)
-        return softmax(W_q[seqs] @ W_k[seqs].transpose(0, 2, 1))  # (m, n, n)
+    def mean_kl(r, S, rank):
+        return float(kl_rows(targets[r], head_weights(S, seqs, rank, eps, seed)).mean())
 
-    def mean_kl(P, A):
-        return float(kl_rows(P, A).mean())
-
-    two = {r: mean_kl(targets[r], head(centred_log(operators[r], eps), k)) for r in names}
-    one_weights = head(centred_log(summed, eps), 2 * k)
-    exact = softmax(np.log(summed + eps)[index])
     return Comparison(
         k,
-        two,
-        {r: mean_kl(targets[r], one_weights) for r in names},
-        {r: mean_kl(targets[r], softmax(np.log(_dense(operators[r]) + eps)[index]))
-         for r in names},
-        {r: mean_kl(targets[r], exact) for r in names},
+        {r: mean_kl(r, operators[r], k) for r in names},
+        {r: mean_kl(r, summed, 2 * k) for r in names},
+        {r: mean_kl(r, operators[r], None) for r in names},
+        {r: mean_kl(r, summed, None) for r in names},
     )
+
+
+@dataclass(frozen=True)
+class Relations:
+    """Two relations of one corpus as dense (|V|, |V|) arrays, and low-rank head factors.
+
+    `topical` is rescaled to the local relation's total count; `factors[name]` is (U_q, U_k),
+    each (|V|, max_rank), the rank-`max_rank` factors of the row-centred log(S + eps) of
+    "local", "topical" and their "sum". The first k columns are the rank-k factors.
+    """
+
+    vocab: object
+    local: np.ndarray
+    topical: np.ndarray
+    factors: dict
+
+
+def lee_relations(counted=None, max_rank=32, eps=1.0):
+    """`Relations` for a counted corpus (default: the Lee corpus); about a second.
+
+    Introduced in 06_heads; the explorers of 06 draw from it.
+    """
+    counted = data.lee() if counted is None else counted
+    V = len(counted.vocab)
+    local = local_operator(counted.docs, V).toarray()
+    topical = topical_operator(counted.docs, V)
+    topical = topical * (local.sum() / topical.sum())
+    factors = {name: low_rank(centred_log(S, eps), max_rank)
+               for name, S in (("local", local), ("topical", topical), ("sum", local + topical))}
+    return Relations(counted.vocab, local, topical, factors)
 
 
 def _dense(S):

@@ -7,13 +7,13 @@ shows IBM Model 1's cross-attention for one English–German pair, with noise ad
 translation table. Introduced in 06_heads.
 """
 
-from dataclasses import dataclass
-
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.cm import ScalarMappable
+from matplotlib.colors import Normalize
 
-from .. import data, heads
+from .. import heads
 from ..attention import softmax
 from ..corpus import sentence_ids
 from ..plots import fast_heatmap, new_figure
@@ -22,31 +22,6 @@ from .base import Explorer
 SENTENCE = "the fire near sydney forced hundreds of people from their homes"
 RANKS = (2, 4, 8, 16, 32)  # the last is the largest rank precomputed
 EPS = 1.0
-
-
-@dataclass(frozen=True)
-class Relations:
-    """The two Lee relations as dense arrays, the topical one rescaled to the local mass,
-    and rank-32 factors (W_q, W_k) of the centred logits of local, topical and their sum."""
-
-    vocab: object
-    local: np.ndarray
-    topical: np.ndarray
-    factors: dict
-
-
-def lee_relations(counted=None, max_rank=32):
-    """Build `Relations` for the Lee corpus (about a second: three randomised SVDs)."""
-    counted = data.lee() if counted is None else counted
-    V = len(counted.vocab)
-    local = heads.local_operator(counted.docs, V).toarray()
-    topical = heads.topical_operator(counted.docs, V)
-    topical = topical * (local.sum() / topical.sum())
-    factors = {
-        name: heads.low_rank(heads.centred_log(S, EPS), max_rank)
-        for name, S in (("local", local), ("topical", topical), ("sum", local + topical))
-    }
-    return Relations(counted.vocab, local, topical, factors)
 
 
 class HeatmapPanels:
@@ -59,14 +34,15 @@ class HeatmapPanels:
     only). `annotate` writes each value in its cell. `cache_labels` renders the word labels once
     per label set and panel count into a background picture, so an update draws a few images
     and titles instead of dozens of texts (worth it when the words change rarely, as under a
-    slider). `adjust` goes to `Figure.subplots_adjust`. Introduced in 06_heads.
+    slider). `colorbar` adds one colour bar for the shared scale 0..1 at the right edge (leave
+    room with `right`). `adjust` goes to `Figure.subplots_adjust`. Introduced in 06_heads.
     """
 
     def __init__(self, width, height, nrows=1, ncols=1, annotate=False, fontsize=8,
-                 left_columns_only=False, cache_labels=False, **adjust):
+                 left_columns_only=False, cache_labels=False, colorbar=False, **adjust):
         self.size, self.shape, self.annotate = (width, height), (nrows, ncols), annotate
         self.fontsize, self.left_only, self.cache_labels = fontsize, left_columns_only, cache_labels
-        self.adjust = adjust
+        self.adjust, self.colorbar, self.colorbar_axes = adjust, colorbar, None
         self.key, self.fig, self.axes, self.panels, self.backgrounds = None, None, [], [], {}
         self.background = None
 
@@ -78,6 +54,8 @@ class HeatmapPanels:
             self.fig.subplots_adjust(**self.adjust)
             self.axes = list(np.ravel(axes))
             self.background = self.fig.figimage(np.ones((1, 1, 4)), zorder=-1)
+            if self.colorbar:
+                self._add_colorbar()
         for artist in [a for ax in self.axes for a in (*ax.texts, *ax.images)]:
             artist.remove()
         self.background.set_visible(False)
@@ -97,12 +75,23 @@ class HeatmapPanels:
                                 cells))
         self.key = (tuple(row_labels), tuple(col_labels))
 
+    def _add_colorbar(self):
+        """One colour bar beside the grid for the shared viridis scale 0..1."""
+        bottom, top = self.fig.subplotpars.bottom, self.fig.subplotpars.top
+        right = self.fig.subplotpars.right
+        self.colorbar_axes = self.fig.add_axes((right + 0.012, bottom, 0.012, top - bottom))
+        scale = ScalarMappable(Normalize(0.0, 1.0), "viridis")
+        bar = self.fig.colorbar(scale, cax=self.colorbar_axes)
+        bar.ax.tick_params(labelsize=7)
+
     def _show_labels(self, n, shown):
         """Label visibility for `n` panels shown; `shown` False hides every label."""
         ncols = self.shape[1]
         for k, (_, _, labels, n_row, _, _) in enumerate(self.panels):
             for i, text in enumerate(labels):
                 text.set_visible(shown and (i < n_row or k + ncols >= n))
+        if self.colorbar_axes is not None:
+            self.colorbar_axes.set_visible(shown)
 
     def _labels_picture(self, n):
         """(RGBA array, x, y): the pixels holding the word labels of `n` panels, cropped to the
@@ -152,16 +141,8 @@ class HeatmapPanels:
 
 def _three_panels():
     """Three side-by-side panels, words on the left one only."""
-    return HeatmapPanels(9.0, 3.4, ncols=3, cache_labels=True, left=0.1, right=0.99,
-                         bottom=0.2, top=0.91, wspace=0.05)
-
-
-def _restricted(S, ids, name):
-    M = S[np.ix_(ids, ids)]
-    if np.any(M.sum(axis=1) == 0):
-        raise ValueError(f"A word of this sentence has no {name} partner among the others: "
-                         "type a longer sentence.")
-    return M / M.sum(axis=1, keepdims=True)
+    return HeatmapPanels(9.0, 3.4, ncols=3, cache_labels=True, colorbar=True, left=0.1,
+                         right=0.935, bottom=0.2, top=0.91, wspace=0.05)
 
 
 def make_draw_mixing(rel):
@@ -173,8 +154,8 @@ def make_draw_mixing(rel):
         ids = sentence_ids(sentence, rel.vocab, max_tokens=14)
         if len(ids) < 2:
             raise ValueError("Type at least two words: attention needs something to compare.")
-        P_local = _restricted(rel.local, ids, "local (adjacent)")
-        P_topic = _restricted(rel.topical, ids, "topical")
+        P_local = heads.restricted_conditional(rel.local, ids)  # (n, n)
+        P_topic = heads.restricted_conditional(rel.topical, ids)
         blend = (1 - alpha) * rel.local[np.ix_(ids, ids)] + alpha * rel.topical[np.ix_(ids, ids)]
         A = softmax(np.log(blend + EPS))  # (n, n)
         own = [heads.kl_rows(P, softmax(np.log(S[np.ix_(ids, ids)] + EPS))).mean()
@@ -194,7 +175,7 @@ def make_draw_mixing(rel):
 
 def mixing_explorer(rel=None) -> Explorer:
     """A sentence box and a mixing slider α redrawing `draw_mixing`."""
-    rel = lee_relations() if rel is None else rel
+    rel = heads.lee_relations() if rel is None else rel
     controls = {
         "sentence": widgets.Text(value=SENTENCE, continuous_update=False,
                                  description="sentence", layout=widgets.Layout(width="520px")),
@@ -215,8 +196,8 @@ def make_draw_heads(rel):
         ids = sentence_ids(sentence, rel.vocab, max_tokens=14)
         if len(ids) < 2:
             raise ValueError("Type at least two words: attention needs something to compare.")
-        targets = {"local": _restricted(rel.local, ids, "local (adjacent)"),
-                   "topical": _restricted(rel.topical, ids, "topical")}
+        targets = {"local": heads.restricted_conditional(rel.local, ids),
+                   "topical": heads.restricted_conditional(rel.topical, ids)}
         weights = {}
         for name, rank in (("local", k), ("topical", k), ("sum", 2 * k)):
             W_q, W_k = rel.factors[name]
@@ -237,7 +218,7 @@ def make_draw_heads(rel):
 
 def heads_explorer(rel=None) -> Explorer:
     """A sentence box and a rank selector redrawing `draw_heads`."""
-    rel = lee_relations() if rel is None else rel
+    rel = heads.lee_relations() if rel is None else rel
     controls = {
         "sentence": widgets.Text(value=SENTENCE, continuous_update=False,
                                  description="sentence", layout=widgets.Layout(width="520px")),
@@ -293,6 +274,6 @@ def alignment_explorer(par=None, iterations=10) -> Explorer:
 
 def explorers() -> dict[str, Explorer]:
     """Every explorer of 06_heads with the notebook's default data."""
-    rel = lee_relations()
+    rel = heads.lee_relations()
     return {"mixing": mixing_explorer(rel), "heads": heads_explorer(rel),
             "alignment": alignment_explorer()}
