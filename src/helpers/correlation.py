@@ -1,0 +1,65 @@
+"""Rank correlation, one definition for the whole course: Spearman's ρ with average ranks.
+
+Introduced in 02_glove (word-similarity benchmarks) and used again in 08_real_model (attention
+against co-occurrence statistics). Ties always get the average of the ranks they span, as
+`scipy.stats.rankdata` gives them; -inf ranks lowest.
+"""
+
+import numpy as np
+from scipy.stats import rankdata
+
+
+def ranks(Y) -> np.ndarray:
+    """Average ranks (1 = smallest) along the last axis of Y (..., p), as floats.
+
+    Rows without ties are ranked by one argsort (ordinal and average ranks coincide there);
+    only rows with ties go through `scipy.stats.rankdata`, so long rows of continuous values
+    (attention weights) stay fast.
+    """
+    Y = np.asarray(Y, dtype=float)
+    if Y.ndim == 1:
+        return rankdata(Y)
+    order = Y.argsort(axis=-1, kind="stable")
+    R = np.empty(Y.shape)
+    np.put_along_axis(R, order, np.arange(1.0, Y.shape[-1] + 1), axis=-1)
+    ordered = np.take_along_axis(Y, order, axis=-1)
+    tied = (np.diff(ordered, axis=-1) == 0).any(axis=-1)
+    if tied.any():
+        R[tied] = rankdata(Y[tied], axis=-1)
+    return R
+
+
+def centred_ranks(Y) -> np.ndarray:
+    """`ranks(Y)` minus each row's mean rank: (..., p)."""
+    R = ranks(Y)
+    return R - R.mean(axis=-1, keepdims=True)
+
+
+def pearson_centred(R, r) -> np.ndarray:
+    """Pearson correlation of each row of R (m, p) with r (p,), both already centred: (m,).
+
+    A constant row or r (no spread) gives nan.
+    """
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (R @ r) / np.sqrt((R**2).sum(axis=-1) * (r @ r))
+
+
+def spearman(Y, x) -> np.ndarray:
+    """Spearman's ρ of each row of Y (m, p), or of a single (p,) row, with x (p,): (m,)."""
+    Y = np.atleast_2d(np.asarray(Y, dtype=float))
+    x = np.asarray(x, dtype=float)
+    if x.ndim != 1 or Y.shape[-1] != x.size:
+        raise ValueError(f"Y has rows of length {Y.shape[-1]} but x has shape {x.shape}: "
+                         "give one value of x per column of Y.")
+    return pearson_centred(centred_ranks(Y), centred_ranks(x))
+
+
+def spearman_rows(x, y) -> np.ndarray:
+    """Spearman's ρ of each row of x with the same row of y, both (n, p): (n,)."""
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if x.shape != y.shape or x.ndim != 2:
+        raise ValueError(f"x and y must be (n, p) arrays of one shape, got {x.shape} and "
+                         f"{y.shape}.")
+    rx, ry = centred_ranks(x), centred_ranks(y)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (rx * ry).sum(axis=1) / np.sqrt((rx**2).sum(axis=1) * (ry**2).sum(axis=1))
