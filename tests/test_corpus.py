@@ -131,3 +131,10 @@ def test_sentence_ids():
         corpus.sentence_ids("the bank the river", vocab, max_tokens=3)
     with pytest.raises(ValueError, match="'zebra'"):
         corpus.sentence_ids("the zebra", vocab)
+
+
+def test_missing_gensim_file_names_the_file_and_gensim_version():
+    from importlib.metadata import version
+
+    with pytest.raises(ValueError, match=rf"no_such_file\.txt.*gensim {version('gensim')}"):
+        corpus.gensim_test_data("no_such_file.txt")

@@ -29,6 +29,9 @@ the bank lent money to the small firm
 money in the bank earns interest
 the loan was approved and the money arrived
 """
+# the twelve toy words the notebooks' count tables show: both senses of "bank" and "the"
+TOY_WORDS = ("the", "bank", "river", "water", "muddy", "fish",
+             "loan", "money", "interest", "approved", "of", "was")
 
 
 def tokenize(text: str) -> list[str]:
@@ -146,7 +149,10 @@ def gensim_test_data(name: str) -> Path:
         raise ValueError("The real corpus ships with gensim: install it with pip install gensim.")
     path = Path(next(iter(spec.submodule_search_locations))) / "test" / "test_data" / name
     if not path.exists():
-        raise ValueError(f"{path} is missing: reinstall gensim (pip install --force gensim).")
+        from importlib.metadata import version
+
+        raise ValueError(f"{name} is not in gensim {version('gensim')}'s test data ({path}): "
+                         "reinstall gensim (pip install --force-reinstall gensim).")
     return path
 
 
