@@ -273,8 +273,12 @@ def test_component_operators_split_the_counts_and_add_up():
     assert np.allclose(S_near + S_far, C + C.T)
     u, w = pairs[:40].T  # pure "near" pairs: all their counts go to S_near
     assert np.allclose(S_near[u, w], F[:40].sum(axis=1)) and np.allclose(S_far[u, w], 0)
+    assigned = heads.component_counts(F, W_true, H)
+    assert np.allclose(assigned.sum(axis=1), F.sum(axis=1)) and np.allclose(assigned[:40, 1], 0)
     with pytest.raises(ValueError, match="do not fit"):
         heads.component_operators(pairs[:5], F, W_true, H, 22)
+    with pytest.raises(ValueError, match="do not fit"):
+        heads.component_counts(F, W_true[:5], H)
 
 
 def test_lee_relations_on_a_small_corpus():
@@ -283,6 +287,9 @@ def test_lee_relations_on_a_small_corpus():
     counted = SimpleNamespace(vocab=[f"w{i}" for i in range(30)],
                               docs=[rng.integers(0, 30, 40) for _ in range(6)])
     rel = heads.lee_relations(counted, max_rank=4)
-    assert np.isclose(rel.topical.sum(), rel.local.sum())
+    assert np.allclose(rel.local, heads.local_operator(counted.docs, 30).toarray())
+    assert np.allclose(rel.topical, heads.topical_operator(counted.docs, 30))
+    half = heads.lee_relations(counted, max_rank=4, docs=counted.docs[:3])
+    assert np.allclose(half.local, heads.local_operator(counted.docs[:3], 30).toarray())
     assert set(rel.factors) == {"local", "topical", "sum"}
     assert all(U.shape == (30, 4) for pair in rel.factors.values() for U in pair)

@@ -9,8 +9,9 @@ comparison "two heads against one head on the summed operator" measures.
 
 The relations can also be recovered from the data instead of assumed: `offset_table` lists
 every ordered pair's counts at offsets δ = 1..K, `nonnegative_factors` splits the log counts
-into components with an offset profile each, and `component_operators` turns the components
-back into operators S⁽ʳ⁾ that add up to the windowed counts.
+into components with an offset profile each, `component_counts` splits each pair's counts
+among them, and `component_operators` turns the components back into operators S⁽ʳ⁾ that
+add up to the windowed counts.
 
 Cross-attention uses a small English–German parallel corpus written for the course: the
 rectangular cross co-occurrence operator, and IBM Model 1, whose translation table restricted
@@ -291,30 +292,44 @@ def nonnegative_factors(F, n_components, iterations=300, seed=0, profiles=None):
     return W * scale, H / scale[:, None]
 
 
+def component_counts(F, W, H):
+    """Each pair's counts split among the components: an (m, c) array whose rows sum to F's.
+
+    Component r's share of pair p's counts at offset δ is W[p, r] H[r, δ] / Σ_r' W[p, r'] H[r', δ]
+    (an even split where no component reaches the cell); entry [p, r] is Σ_δ share · F[p, δ].
+    F (m, K), W (m, c), H (c, K) as from `nonnegative_factors`. Introduced in 06_heads.
+    """
+    F, W, H = (np.asarray(a, dtype=float) for a in (F, W, H))
+    if not (F.ndim == W.ndim == H.ndim == 2 and W.shape == (F.shape[0], H.shape[0])
+            and H.shape[1] == F.shape[1]):
+        raise ValueError(f"F (m, K), W (m, c), H (c, K) do not fit: got {F.shape}, {W.shape}, "
+                         f"{H.shape}.")
+    parts = W[:, :, None] * H[None]  # (m, c, K)
+    total = parts.sum(axis=1, keepdims=True)
+    even = np.full_like(parts, 1.0 / H.shape[0])
+    share = np.divide(parts, total, out=even, where=total > 0)
+    return np.einsum("mck,mk->mc", share, F)
+
+
 def component_operators(pairs, F, W, H, vocab_size):
     """The operator S⁽ʳ⁾ of every component: a list of c dense symmetric (|V|, |V|) arrays.
 
-    Component r's share of pair p's counts at offset δ is W[p, r] H[r, δ] / Σ_r' W[p, r'] H[r', δ];
-    C⁽ʳ⁾[u, w] = Σ_δ share · F[p, δ] over the pair p = (u, w), and S⁽ʳ⁾ = C⁽ʳ⁾ + C⁽ʳ⁾ᵀ counts
-    both orders like `local_operator`. The shares of a cell add up to 1, so
-    Σ_r S⁽ʳ⁾ = Σ_δ (X⁽δ⁾ + X⁽δ⁾ᵀ). Introduced in 06_heads.
+    C⁽ʳ⁾[u, w] holds the counts of the pair (u, w) assigned to component r
+    (`component_counts`), and S⁽ʳ⁾ = C⁽ʳ⁾ + C⁽ʳ⁾ᵀ counts both orders like `local_operator`.
+    The shares of a cell add up to 1, so Σ_r S⁽ʳ⁾ = Σ_δ (X⁽δ⁾ + X⁽δ⁾ᵀ). Introduced in 06_heads.
     """
-    pairs, F, W, H = (np.asarray(a) for a in (pairs, F, W, H))
-    if not (pairs.shape == (F.shape[0], 2) and W.shape == (F.shape[0], H.shape[0])
-            and H.shape[1] == F.shape[1]):
-        raise ValueError(f"pairs (m, 2), F (m, K), W (m, c), H (c, K) do not fit: got "
-                         f"{pairs.shape}, {F.shape}, {W.shape}, {H.shape}.")
-    parts = W[:, :, None] * H[None]  # (m, c, K)
-    total = parts.sum(axis=1, keepdims=True)
-    even = np.full_like(parts, 1.0 / H.shape[0])  # a cell no component reaches: split evenly
-    share = np.divide(parts, total, out=even, where=total > 0)
+    pairs = np.asarray(pairs)
+    if pairs.shape != (np.shape(F)[0], 2):
+        raise ValueError(f"pairs must be (m, 2) with one row per row of F, got {pairs.shape} "
+                         f"for F of shape {np.shape(F)}: they do not fit.")
+    assigned = component_counts(F, W, H)  # (m, c)
+    cell = pairs[:, 0] * vocab_size + pairs[:, 1]
     operators = []
-    for r in range(H.shape[0]):
-        C = np.zeros((vocab_size, vocab_size))
-        np.add.at(C, (pairs[:, 0], pairs[:, 1]), (share[:, r] * F).sum(axis=1))
+    for r in range(assigned.shape[1]):
+        C = np.bincount(cell, weights=assigned[:, r], minlength=vocab_size ** 2)
+        C = C.reshape(vocab_size, vocab_size)
         operators.append(C + C.T)
     return operators
-
 
 @dataclass(frozen=True)
 class Comparison:
@@ -358,11 +373,11 @@ def compare_designs(operators, seqs, k, eps=1.0, seed=0):
 
 @dataclass(frozen=True)
 class Relations:
-    """Two relations of one corpus as dense (|V|, |V|) arrays, and low-rank head factors.
+    """Two relations of one corpus as dense (|V|, |V|) counts, and low-rank head factors.
 
-    `topical` is rescaled to the local relation's total count; `factors[name]` is (U_q, U_k),
-    each (|V|, max_rank), the rank-`max_rank` factors of the row-centred log(S + eps) of
-    "local", "topical" and their "sum". The first k columns are the rank-k factors.
+    `factors[name]` is (U_q, U_k), each (|V|, max_rank): the rank-`max_rank` factors of the
+    row-centred log(S + eps) of "local", "topical" and their "sum" (`mix` at α = 0.5, the
+    topical counts rescaled to the local total). The first k columns are the rank-k factors.
     """
 
     vocab: object
@@ -371,20 +386,21 @@ class Relations:
     factors: dict
 
 
-def lee_relations(counted=None, max_rank=32, eps=1.0):
+def lee_relations(counted=None, max_rank=32, eps=1.0, docs=None):
     """`Relations` for a counted corpus (default: the Lee corpus); about a second.
 
-    Introduced in 06_heads; the explorers of 06 draw from it.
+    `docs` (a list of id arrays) replaces the corpus's documents, e.g. to count on a training
+    part only. Introduced in 06_heads; the explorers of 06 draw from it.
     """
     counted = data.lee() if counted is None else counted
+    docs = list(counted.docs if docs is None else docs)
     V = len(counted.vocab)
-    local = local_operator(counted.docs, V).toarray()
-    topical = topical_operator(counted.docs, V)
-    topical = topical * (local.sum() / topical.sum())
+    local = local_operator(docs, V).toarray()
+    topical = topical_operator(docs, V)
+    summed = mix(local, topical, 0.5)
     factors = {name: low_rank(centred_log(S, eps), max_rank)
-               for name, S in (("local", local), ("topical", topical), ("sum", local + topical))}
+               for name, S in (("local", local), ("topical", topical), ("sum", summed))}
     return Relations(counted.vocab, local, topical, factors)
-
 
 def _dense(S):
     return S.toarray() if sp.issparse(S) else np.asarray(S, dtype=float)

@@ -148,15 +148,17 @@ def _three_panels():
 def make_draw_mixing(rel):
     """A drawing function (sentence, alpha) -> (Figure, caption) for the mixing slider."""
     panels = _three_panels()
+    scale = rel.local.sum() / rel.topical.sum()  # topical counts at the local total
 
     def draw_mixing(sentence=SENTENCE, alpha=0.5):
-        """Targets of both relations beside one head on (1 − α) S_local + α S_topic."""
+        """Targets of both relations beside one head on `heads.mix(S_local, S_topic, α)`."""
         ids = sentence_ids(sentence, rel.vocab, max_tokens=14)
         if len(ids) < 2:
             raise ValueError("Type at least two words: attention needs something to compare.")
         P_local = heads.restricted_conditional(rel.local, ids)  # (n, n)
         P_topic = heads.restricted_conditional(rel.topical, ids)
-        blend = (1 - alpha) * rel.local[np.ix_(ids, ids)] + alpha * rel.topical[np.ix_(ids, ids)]
+        blend = ((1 - alpha) * rel.local[np.ix_(ids, ids)]
+                 + alpha * scale * rel.topical[np.ix_(ids, ids)])  # heads.mix, read at ids
         A = softmax(np.log(blend + EPS))  # (n, n)
         own = [heads.kl_rows(P, softmax(np.log(S[np.ix_(ids, ids)] + EPS))).mean()
                for P, S in ((P_local, rel.local), (P_topic, rel.topical))]
