@@ -210,3 +210,10 @@ def test_lee_counts_equal_glove_reference_cooccur():
     got = np.array([ours[key] for key in reference])
     want = np.array(list(reference.values()))
     np.testing.assert_allclose(got, want, rtol=1e-9, atol=0)
+
+
+def test_toy_words_are_twelve_distinct_toy_words():
+    """The words 01's count tables show (corpus.TOY_WORDS) all occur in the toy corpus."""
+    vocab = corpus.Vocabulary.build(corpus.toy_corpus())
+    assert len(corpus.TOY_WORDS) == len(set(corpus.TOY_WORDS)) == 12
+    assert all(word in vocab for word in corpus.TOY_WORDS)

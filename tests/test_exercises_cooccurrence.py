@@ -15,7 +15,7 @@ def test_placeholders_are_not_yet():
 def test_check_1():
     assert ex.expected_1() == 1.5
     assert ex.check_1(1.5) and repr(ex.check_1(1.5)).startswith("Correct")
-    assert "1/d" in ex.check_1(2).message
+    assert "1/δ" in ex.check_1(2).message
     assert "both sides" in ex.check_1(1).message
     assert "once" in ex.check_1(3).message
     assert not ex.check_1("many") and "number" in ex.check_1("many").message

@@ -21,13 +21,13 @@ def expected_1() -> float:
 
 
 def check_1(answer) -> Feedback:
-    """Exercise 1: X[the, bank] by hand in "the bank approved the loan" (K = 2, 1/d, both)."""
+    """Exercise 1: X[the, bank] by hand in "the bank approved the loan" (K = 2, 1/δ, both)."""
     missing = unanswered(answer)
     if missing is not None:
         return missing
     hints = {
-        2.0: "you gave both pairs weight 1; with harmonic weighting a pair at distance d "
-             "counts 1/d.",
+        2.0: "you gave both pairs weight 1; with harmonic weighting a pair at offset δ "
+             "counts 1/δ.",
         1.0: "you found one pair; look on both sides of each 'the' (direction 'both').",
         3.0: "you counted each pair in both orders; X[the, bank] adds each (the, bank) pair "
              "once, whichever side 'bank' is on.",
@@ -39,12 +39,12 @@ def check_1(answer) -> Feedback:
     return compare_number(
         answer, expected_1(),
         hint or "list the positions of 'the' and 'bank', keep pairs at most 2 apart, and add "
-                "1/d for each.",
+                "1/δ for each.",
         what="count")
 
 
 def expected_2() -> np.ndarray:
-    """The toy corpus's X_right with window 4 and linear weights (K - d + 1) / K, dense."""
+    """The toy corpus's X_right with window 4 and linear weights (K - δ + 1) / K, dense."""
     toy = data.toy()
     return cooccurrence.count(list(toy.docs), len(toy.vocab), 4, "linear", "right").toarray()
 
@@ -71,8 +71,8 @@ def check_2(answer) -> Feedback:
     expected = expected_2()
     return _compare_with_diagnoses(
         answer, expected,
-        "weigh offset d by (K - d + 1) / K: sum (4 - d + 1) / 4 * offset_counts(docs, V, d) "
-        "for d = 1..4.",
+        "weigh offset δ by (K - δ + 1) / K: sum (4 - offset + 1) / 4 * "
+        "offset_counts(docs, V, offset) for offset = 1..4.",
         "matrix",
         [(lambda got: np.allclose(got, flat),
           "that is the flat count: every offset got weight 1."),

@@ -10,11 +10,10 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from .. import cooccurrence, data
+from ..corpus import TOY_WORDS
 from ..plots import fast_bars, fast_heatmap
 from .base import Explorer
 
-TOY_WORDS = ("the", "bank", "river", "water", "muddy", "fish",
-             "loan", "money", "interest", "approved", "of", "was")
 NEIGHBOUR_EXAMPLES = ("bank", "money", "fire", "police", "government", "president")
 
 
@@ -75,7 +74,31 @@ class Canvas:
         return image
 
 
-COUNTS_LAYOUT = {"left": 0.1, "right": 0.99, "bottom": 0.17, "top": 0.88, "wspace": 0.04}
+COUNTS_LAYOUT = {"left": 0.1, "right": 0.94, "bottom": 0.17, "top": 0.88, "wspace": 0.22}
+
+
+def colour_bar(canvas, i, image):
+    """A colour bar beside heatmap `image` on axes `i`: a gradient strip with its low, middle
+    and high values written as text (plain text, no tick machinery, so a redraw stays fast).
+
+    The strip is made once per axes; each call rewrites the three values from the image's
+    current colour limits. Returns the three Text artists (low, middle, high).
+    """
+    kept = canvas.reused.get(f"colour bar {i}")
+    if kept is None:
+        cax = canvas.axes[i].inset_axes([1.02, 0.0, 0.035, 1.0])
+        strip = cax.imshow(np.linspace(0, 1, 64)[:, None], aspect="auto", origin="lower",
+                           extent=(0, 1, 0, 1))
+        cax.set_axis_off()
+        texts = [cax.text(1.3, y, "", va=va, ha="left", fontsize=7, transform=cax.transAxes)
+                 for y, va in ((0.0, "bottom"), (0.5, "center"), (1.0, "top"))]
+        kept = canvas.reused[f"colour bar {i}"] = (strip, texts)
+    strip, texts = kept
+    strip.set_cmap(image.get_cmap())
+    low, high = image.get_clim()
+    for text, value in zip(texts, (low, (low + high) / 2, high), strict=True):
+        text.set_text(f"{value:.2g}")
+    return texts
 
 
 def draw_counts(window=4, weighting="harmonic", direction="both", numbers=False,
@@ -83,7 +106,8 @@ def draw_counts(window=4, weighting="harmonic", direction="both", numbers=False,
     """Heatmaps of the toy counts X (direction as chosen) and of X_right - X_rightᵀ.
 
     Both panels show the rows and columns of `words` only (at most 12 words of the toy
-    vocabulary); `numbers` writes each count in its cell. `canvas` (a `Canvas`) is redrawn
+    vocabulary); each panel has a colour bar, and `numbers` also writes each value in its
+    cell, in both panels. `canvas` (a `Canvas`) is redrawn
     in place; by default a new one. Returns (Figure, caption). Introduced in 01_cooccurrence.
     """
     toy = data.toy()
@@ -97,19 +121,24 @@ def draw_counts(window=4, weighting="harmonic", direction="both", numbers=False,
     shown = X[rows][:, rows].toarray()  # (k, k)
     asymmetry = (X_right - X_right.T)[rows][:, rows].toarray()  # (k, k)
     canvas = Canvas(9.0, 4.4, ncols=2, **COUNTS_LAYOUT) if canvas is None else canvas
-    fig, left = canvas.fig, canvas.axes[0]
-    canvas.heatmap(0, np.where(shown > 0, shown, np.nan), words, words,
-                   f"X ({direction}, window {window}, {weighting}); blank = 0")
+    fig, (left, right) = canvas.fig, canvas.axes
+    image = canvas.heatmap(0, np.where(shown > 0, shown, np.nan), words, words,
+                           f"X ({direction}, window {window}, {weighting}); blank = 0")
+    colour_bar(canvas, 0, image)
     bound = float(np.abs(asymmetry).max()) or 1.0
-    canvas.heatmap(1, asymmetry, words, [""] * len(words),
-                   "X_right − X_rightᵀ: red = w follows u more often", row_names=False,
-                   cmap="RdBu_r", vmin=-bound, vmax=bound)
+    image = canvas.heatmap(1, asymmetry, words, [""] * len(words),
+                           "X_right − X_rightᵀ: red = w follows u more often", row_names=False,
+                           cmap="RdBu_r", vmin=-bound, vmax=bound)
+    colour_bar(canvas, 1, image)
     if numbers:
         middle = (shown.max() + shown[shown > 0].min()) / 2
         for (i, j), v in np.ndenumerate(shown):
             if v > 0:
                 left.text(j, i, f"{v:.2g}", ha="center", va="center", fontsize=7,
                           color="black" if v > middle else "white")
+        for (i, j), v in np.ndenumerate(asymmetry):
+            if v != 0:
+                right.text(j, i, f"{v:.2g}", ha="center", va="center", fontsize=7)
     u, w = toy.vocab.index["bank"], toy.vocab.index["river"]
     caption = ("rows: u (centre word), columns: w (context word).   "
                f"X[bank, river] = {X[u, w]:.3f}   X[river, bank] = {X[w, u]:.3f}   "
