@@ -257,7 +257,7 @@ def test_nonnegative_factors_recover_known_profiles_and_pure_pairs():
     assert share_near[:40].min() > 0.95 and share_near[40:80].max() < 0.05
     W_fixed, H_fixed = heads.nonnegative_factors(F, 2, iterations=500, profiles=H)
     assert np.allclose(H_fixed, H) and np.linalg.norm(F - W_fixed @ H) < 1e-2 * np.linalg.norm(F)
-    with pytest.raises(ValueError, match="F must be"):
+    with pytest.raises(ValueError, match="G must be"):
         heads.nonnegative_factors(-F, 2)
     with pytest.raises(ValueError, match="profiles"):
         heads.nonnegative_factors(F, 2, profiles=np.ones((3, 6)))

@@ -239,8 +239,8 @@ def paired_bootstrap(a, b, groups=None, n_resamples=2000, level=0.95, seed=0):
 def offset_table(docs, vocab_size, max_offset=10):
     """Offset-resolved counts of every ordered pair seen within `max_offset` positions.
 
-    Returns (pairs, F): pairs (m, 2) int64 rows (u, w) in lexicographic order, and F
-    (m, max_offset) float64 with F[p, δ − 1] = X⁽δ⁾[u, w], the number of times w stands
+    Returns (pairs, G): pairs (m, 2) int64 rows (u, w) in lexicographic order, and G
+    (m, max_offset) float64 with G[p, δ − 1] = X⁽δ⁾[u, w], the number of times w stands
     exactly δ positions after u in one document. Introduced in 06_heads.
     """
     whole_number(vocab_size, "vocab_size")
@@ -259,59 +259,59 @@ def offset_table(docs, vocab_size, max_offset=10):
         codes.append(stream[:-delta][same] * vocab_size + stream[delta:][same])
         offsets.append(np.full(int(same.sum()), delta - 1))
     unique, index = np.unique(np.concatenate(codes), return_inverse=True)
-    F = np.bincount(index * max_offset + np.concatenate(offsets),
+    G = np.bincount(index * max_offset + np.concatenate(offsets),
                     minlength=unique.size * max_offset).reshape(-1, max_offset)
-    return np.stack(np.divmod(unique, vocab_size), axis=1), F.astype(float)
+    return np.stack(np.divmod(unique, vocab_size), axis=1), G.astype(float)
 
 
-def nonnegative_factors(F, n_components, iterations=300, seed=0, profiles=None):
-    """Nonnegative factors F ≈ W H by Lee and Seung's multiplicative updates (least squares).
+def nonnegative_factors(G, n_components, iterations=300, seed=0, profiles=None):
+    """Nonnegative factors G ≈ Z Phi by Lee and Seung's multiplicative updates (least squares).
 
-    F (m, K) ≥ 0. Returns W (m, c) ≥ 0, the loadings, and H (c, K) ≥ 0, one profile per
-    component scaled to sum 1 (W carries the scale). Starts from seeded uniform numbers; each
-    update multiplies by a ratio that lowers ‖F − W H‖ and keeps every entry nonnegative.
-    Given `profiles` (c, K), H stays fixed and only W is fitted. Introduced in 06_heads.
+    G (m, K) ≥ 0. Returns Z (m, c) ≥ 0, the loadings, and Phi (c, K) ≥ 0, one profile per
+    component scaled to sum 1 (Z carries the scale). Starts from seeded uniform numbers; each
+    update multiplies by a ratio that lowers ‖G − Z Phi‖ and keeps every entry nonnegative.
+    Given `profiles` (c, K), Phi stays fixed and only Z is fitted. Introduced in 06_heads.
     """
-    F = np.asarray(F, dtype=float)
-    if F.ndim != 2 or F.size == 0 or not np.all(np.isfinite(F)) or F.min() < 0:
-        raise ValueError("F must be a non-empty 2-D array of finite numbers >= 0.")
+    G = np.asarray(G, dtype=float)
+    if G.ndim != 2 or G.size == 0 or not np.all(np.isfinite(G)) or G.min() < 0:
+        raise ValueError("G must be a non-empty 2-D array of finite numbers >= 0.")
     c = whole_number(n_components, "n_components")
     whole_number(iterations, "iterations")
     rng = np.random.default_rng(seed)
-    W = rng.uniform(0.1, 1.0, (F.shape[0], c))
+    Z = rng.uniform(0.1, 1.0, (G.shape[0], c))
     fixed = profiles is not None
-    H = np.array(profiles, dtype=float) if fixed else rng.uniform(0.1, 1.0, (c, F.shape[1]))
-    if H.shape != (c, F.shape[1]) or H.min() < 0:
-        raise ValueError(f"profiles must be a ({c}, {F.shape[1]}) array >= 0, got {H.shape}.")
+    Phi = np.array(profiles, dtype=float) if fixed else rng.uniform(0.1, 1.0, (c, G.shape[1]))
+    if Phi.shape != (c, G.shape[1]) or Phi.min() < 0:
+        raise ValueError(f"profiles must be a ({c}, {G.shape[1]}) array >= 0, got {Phi.shape}.")
     tiny = 1e-12  # keeps a ratio finite where a denominator reaches 0
     for _ in range(iterations):
-        W *= (F @ H.T) / (W @ (H @ H.T) + tiny)
+        Z *= (G @ Phi.T) / (Z @ (Phi @ Phi.T) + tiny)
         if not fixed:
-            H *= (W.T @ F) / ((W.T @ W) @ H + tiny)
-    scale = H.sum(axis=1)
-    return W * scale, H / scale[:, None]
+            Phi *= (Z.T @ G) / ((Z.T @ Z) @ Phi + tiny)
+    scale = Phi.sum(axis=1)
+    return Z * scale, Phi / scale[:, None]
 
 
-def component_counts(F, W, H):
-    """Each pair's counts split among the components: an (m, c) array whose rows sum to F's.
+def component_counts(G, Z, Phi):
+    """Each pair's counts split among the components: an (m, c) array whose rows sum to G's.
 
-    Component r's share of pair p's counts at offset δ is W[p, r] H[r, δ] / Σ_r' W[p, r'] H[r', δ]
-    (an even split where no component reaches the cell); entry [p, r] is Σ_δ share · F[p, δ].
-    F (m, K), W (m, c), H (c, K) as from `nonnegative_factors`. Introduced in 06_heads.
+    Component r's share of pair p's counts at offset δ is Z[p, r] Φ[r, δ] / Σ_r' Z[p, r'] Φ[r', δ]
+    (an even split where no component reaches the cell); entry [p, r] is Σ_δ share · G[p, δ].
+    G (m, K), Z (m, c), Phi (c, K) as from `nonnegative_factors`. Introduced in 06_heads.
     """
-    F, W, H = (np.asarray(a, dtype=float) for a in (F, W, H))
-    if not (F.ndim == W.ndim == H.ndim == 2 and W.shape == (F.shape[0], H.shape[0])
-            and H.shape[1] == F.shape[1]):
-        raise ValueError(f"F (m, K), W (m, c), H (c, K) do not fit: got {F.shape}, {W.shape}, "
-                         f"{H.shape}.")
-    parts = W[:, :, None] * H[None]  # (m, c, K)
+    G, Z, Phi = (np.asarray(a, dtype=float) for a in (G, Z, Phi))
+    if not (G.ndim == Z.ndim == Phi.ndim == 2 and Z.shape == (G.shape[0], Phi.shape[0])
+            and Phi.shape[1] == G.shape[1]):
+        raise ValueError(f"G (m, K), Z (m, c), Phi (c, K) do not fit: got {G.shape}, {Z.shape}, "
+                         f"{Phi.shape}.")
+    parts = Z[:, :, None] * Phi[None]  # (m, c, K)
     total = parts.sum(axis=1, keepdims=True)
-    even = np.full_like(parts, 1.0 / H.shape[0])
+    even = np.full_like(parts, 1.0 / Phi.shape[0])
     share = np.divide(parts, total, out=even, where=total > 0)
-    return np.einsum("mck,mk->mc", share, F)
+    return np.einsum("mck,mk->mc", share, G)
 
 
-def component_operators(pairs, F, W, H, vocab_size):
+def component_operators(pairs, G, Z, Phi, vocab_size):
     """The operator S⁽ʳ⁾ of every component: a list of c dense symmetric (|V|, |V|) arrays.
 
     C⁽ʳ⁾[u, w] holds the counts of the pair (u, w) assigned to component r
@@ -319,10 +319,10 @@ def component_operators(pairs, F, W, H, vocab_size):
     The shares of a cell add up to 1, so Σ_r S⁽ʳ⁾ = Σ_δ (X⁽δ⁾ + X⁽δ⁾ᵀ). Introduced in 06_heads.
     """
     pairs = np.asarray(pairs)
-    if pairs.shape != (np.shape(F)[0], 2):
-        raise ValueError(f"pairs must be (m, 2) with one row per row of F, got {pairs.shape} "
-                         f"for F of shape {np.shape(F)}: they do not fit.")
-    assigned = component_counts(F, W, H)  # (m, c)
+    if pairs.shape != (np.shape(G)[0], 2):
+        raise ValueError(f"pairs must be (m, 2) with one row per row of G, got {pairs.shape} "
+                         f"for G of shape {np.shape(G)}: they do not fit.")
+    assigned = component_counts(G, Z, Phi)  # (m, c)
     cell = pairs[:, 0] * vocab_size + pairs[:, 1]
     operators = []
     for r in range(assigned.shape[1]):
