@@ -132,7 +132,7 @@ def test_extract_shapes_and_special_tokens(tiny):
     e = rm.extract(model, tokenizer, "the river bank was muddy after the rain.")
     n = len(e.tokens)
     assert e.tokens[0] == "[CLS]" and e.tokens[-1] == "[SEP]"
-    assert e.attentions.shape == (2, 4, n, n) and e.X.shape == (n, 16)
+    assert e.attentions.shape == (2, 4, n, n) and e.H.shape == (n, 16)
     assert np.allclose(e.attentions.sum(-1), 1)
     assert e.special.tolist() == [True] + [False] * (n - 2) + [True]
     with pytest.raises(ValueError, match="non-empty"):
@@ -165,15 +165,15 @@ def _check_layer0(model, tokenizer, sentence, atol):
     finally:
         handle.remove()
     w = rm.layer_weights(model, 0)
-    out, A = rm.numpy_layer_attention(w, e.X)
+    out, A = rm.numpy_layer_attention(w, e.H)
     assert np.abs(A - e.attentions[0]).max() < atol
     assert np.abs(out - captured["out"][0].to(torch.float64).numpy()).max() < 1e-4
     # The same weights, head by head, with the biases added to X W: the key-bias mask is exact.
     for h in range(w.n_heads):
         c = w.head(h)
-        _, A_h = scaled_dot_product_attention(e.X @ w.W_q[:, c] + w.b_q[c],
-                                              e.X @ w.W_k[:, c] + w.b_k[c],
-                                              e.X @ w.W_v[:, c] + w.b_v[c])
+        _, A_h = scaled_dot_product_attention(e.H @ w.W_q[:, c] + w.b_q[c],
+                                              e.H @ w.W_k[:, c] + w.b_k[c],
+                                              e.H @ w.W_v[:, c] + w.b_v[c])
         assert np.abs(A_h - A[h]).max() < 1e-10
 
 

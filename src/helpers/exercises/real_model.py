@@ -74,13 +74,13 @@ def check_2(answer) -> Feedback:
                            "5); take the argmax over layers and heads of profile[:, :, 4].")
 
 
-def biased_attention(X, W_q, W_k, b_q, b_k, n_heads):
-    """Attention weights (h, n, n) with the biases added: softmax((XW_q+b_q)(XW_k+b_k)ᵀ/√d_k)."""
+def biased_attention(H, W_q, W_k, b_q, b_k, n_heads):
+    """Attention weights (h, n, n) with the biases added: softmax((HW_q+b_q)(HW_k+b_k)ᵀ/√d_k)."""
     d_k = W_q.shape[1] // n_heads
     heads = []
     for h in range(n_heads):
         c = slice(h * d_k, (h + 1) * d_k)
-        Q, K = X @ W_q[:, c] + b_q[c], X @ W_k[:, c] + b_k[c]
+        Q, K = H @ W_q[:, c] + b_q[c], H @ W_k[:, c] + b_k[c]
         heads.append(scaled_dot_product_attention(Q, K, K)[1])
     return np.stack(heads)
 
@@ -90,8 +90,8 @@ def expected_3() -> float:
     model, tokenizer = _model()
     e = rm.extract(model, tokenizer, EXERCISE_SENTENCE)
     w = rm.layer_weights(model, 0)
-    A = biased_attention(e.X, w.W_q, w.W_k, w.b_q, w.b_k, w.n_heads)
-    A0 = biased_attention(e.X, w.W_q, w.W_k, w.b_q, np.zeros_like(w.b_k), w.n_heads)
+    A = biased_attention(e.H, w.W_q, w.W_k, w.b_q, w.b_k, w.n_heads)
+    A0 = biased_attention(e.H, w.W_q, w.W_k, w.b_q, np.zeros_like(w.b_k), w.n_heads)
     return float(np.abs(A - A0).max())
 
 

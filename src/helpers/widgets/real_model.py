@@ -2,8 +2,9 @@
 
 `draw_head` shows one head's real attention on a sentence (renormalised over content tokens)
 next to what co-occurrence counted on the Lee background corpus predicts for the same word
-pieces. torch is imported only when an explorer is built, so this module imports without the
-real-model extra; `explorers()` then returns {}. Introduced in 08_real_model.
+pieces (`helpers.real_model.predicted_attention`). torch is imported only when an explorer is
+built, so this module imports without the real-model extra; `explorers()` then returns {}.
+Introduced in 08_real_model.
 """
 
 from dataclasses import dataclass
@@ -16,38 +17,9 @@ from .. import real_model as rm
 from ..plots import new_figure
 from .base import Explorer
 
-PREDICTIONS = ("PMI, window 10", "PMI, window 2", "offset PMI (|δ| <= 5)")
 MAX_PIECES = 40
 N_EXAMPLES = 12
 MAX_CACHED = 64  # sentences whose forward pass is kept
-
-
-def prediction(stats, ids, kind):
-    """What counts predict a head attends to, (n, n) rows summing to 1 (nan if undefined).
-
-    softmax over keys of the chosen statistic between the sentence's word pieces (ids (n,)),
-    the query itself left out. "offset PMI" reads PMI^(j-i)[t_i, t_j] (the order-aware
-    projection of session 05) and gives keys farther than 5 zero weight. A row whose piece
-    never co-occurs with the others is nan (the counts predict nothing there).
-    """
-    if kind not in PREDICTIONS:
-        raise ValueError(f"prediction must be one of {PREDICTIONS}, got {kind!r}.")
-    n = len(ids)
-    t = stats.compact[ids]
-    i, j = np.meshgrid(np.arange(n), np.arange(n), indexing="ij")
-    L = np.full((n, n), -np.inf)
-    known = (t[i] >= 0) & (t[j] >= 0) & (i != j)
-    if kind.startswith("offset"):
-        for d, X in stats.offsets.items():
-            for sel, (u, w) in (((j - i == d) & known, (i, j)), ((i - j == d) & known, (j, i))):
-                L[sel] = rm.sparse_pmi(X, t[u[sel]], t[w[sel]])
-    else:
-        X = stats.windows[int(kind.rsplit(" ", 1)[1])]
-        L[known] = rm.sparse_pmi(X, t[i[known]], t[j[known]])
-    top = L.max(axis=1, keepdims=True)
-    with np.errstate(invalid="ignore"):
-        E = np.exp(L - top)
-        return E / E.sum(axis=1, keepdims=True)
 
 
 FIGSIZE, AXES_BOX = (8.4, 4.0), (0.13, 0.2, 0.85, 0.66)
@@ -176,7 +148,7 @@ def make_draw_head(model, tokenizer, stats):
                            rm.offset_profile([e]))
         return cache[sentence]
 
-    def draw_head(sentence="", layer=0, head=2, predict=PREDICTIONS[0]):
+    def draw_head(sentence="", layer=0, head=2, predict=rm.PREDICTIONS[0]):
         """Real content attention of (layer, head) on `sentence` beside the counts' prediction."""
         sentence = sentence.strip()
         if not sentence:
@@ -185,7 +157,7 @@ def make_draw_head(model, tokenizer, stats):
             raise ValueError(f"layer must lie in 0..{n_layers - 1} and head in 0..{n_heads - 1}.")
         labels, pixels, attention, ids, profiles = look(sentence)
         if (sentence, predict) not in predicted:
-            predicted[sentence, predict] = prediction(stats, ids, predict)
+            predicted[sentence, predict] = rm.predicted_attention(stats, ids, predict)
         P = predicted[sentence, predict]  # (n, n)
         A = attention[layer, head]  # (n, n)
         fig = figure.show(labels, pixels, A, P, layer, head, predict)
@@ -221,7 +193,7 @@ def head_browser_explorer(model=None, tokenizer=None, stats=None) -> Explorer:
                                    description="layer"),
         "head": widgets.IntSlider(value=2, min=0, max=model.config.num_attention_heads - 1,
                                   description="head"),
-        "predict": widgets.Dropdown(options=list(PREDICTIONS), value=PREDICTIONS[0],
+        "predict": widgets.Dropdown(options=list(rm.PREDICTIONS), value=rm.PREDICTIONS[0],
                                     description="prediction"),
     }
     draw_head = make_draw_head(model, tokenizer, stats)
