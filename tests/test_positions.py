@@ -79,6 +79,81 @@ def test_fit_content_offset_on_the_toy_corpus(toy_offsets):
     assert fit.r.shape == (4,) and 0 < fit.coverage <= 1
 
 
+def _weighted_lstsq(design, y, weight):
+    """Fitted values of the weighted least-squares solve min Σ w (y − design β)²."""
+    root = np.sqrt(weight)
+    beta = np.linalg.lstsq(design * root[:, None], y * root, rcond=None)[0]
+    return design @ beta, beta
+
+
+def test_fit_content_offset_equals_a_direct_weighted_least_squares_solve():
+    rng = np.random.default_rng(3)
+    ids = [rng.integers(0, 7, 300) for _ in range(4)]
+    X_offsets = positions.offset_stack(ids, 7, 3)
+    table = positions.offset_table(X_offsets)
+    y, w, pair, delta = table.pmi, table.weight, table.pair, table.delta
+    pairs = np.eye(table.n_pairs)[pair]  # (m, n_pairs) one-hot
+    offsets = np.eye(3)[delta]  # (m, 3) one-hot
+    both, beta = _weighted_lstsq(np.hstack([pairs, offsets]), y, w)
+    content, _ = _weighted_lstsq(pairs, y, w)
+    offset_only, _ = _weighted_lstsq(offsets, y, w)
+
+    def r2(fitted):
+        mean = np.average(y, weights=w)
+        return 1 - np.sum(w * (y - fitted) ** 2) / np.sum(w * (y - mean) ** 2)
+
+    fit = positions.fit_content_offset(X_offsets, iterations=500)
+    assert np.isclose(fit.r2_both, r2(both), atol=1e-8)
+    assert np.isclose(fit.r2_content, r2(content), atol=1e-10)
+    assert np.isclose(fit.r2_offset, r2(offset_only), atol=1e-10)
+    r = beta[table.n_pairs:]
+    assert np.allclose(fit.r, r - np.average(r[delta], weights=w), atol=1e-6)
+    assert fit.n_pairs == table.n_pairs and fit.n_entries == len(y)
+
+
+def test_offset_table_rows_are_the_observed_entries(toy_offsets):
+    table = positions.offset_table(toy_offsets, min_offsets=1)
+    assert len(table.pmi) == sum(X.nnz for X in toy_offsets) and np.isclose(table.coverage, 1)
+    u, w = table.words[table.pair].T
+    for d, X in enumerate(toy_offsets):
+        rows = table.delta == d
+        assert np.allclose(table.weight[rows], np.asarray(X[u[rows], w[rows]]).ravel())
+        assert np.allclose(table.pmi[rows],
+                           positions.operator_entries(X, u[rows], w[rows], "pmi"))
+
+
+def test_class_pmi_and_mutual_information_follow_their_formulas():
+    X = np.array([[4.0, 1.0, 0.0], [2.0, 0.0, 3.0], [1.0, 1.0, 2.0]])
+    N, row, col = X.sum(), X.sum(1), X.sum(0)
+    classes = {"a": np.array([0]), "bc": np.array([1, 2])}
+    block = np.array([[X[0, 0], X[0, 1:].sum()], [X[1:, 0].sum(), X[1:, 1:].sum()]])
+    r = np.array([row[0], row[1:].sum()])
+    c = np.array([col[0], col[1:].sum()])
+    assert np.allclose(positions.class_pmi(X, classes), np.log(block * N / np.outer(r, c)))
+    nz = X > 0
+    expected = np.sum(X[nz] / N * np.log2((X * N / np.outer(row, col))[nz]))
+    assert np.isclose(positions.mutual_information(X), expected)
+    p = X[0] / X[0].sum()
+    q = col / N
+    assert np.isclose(positions.class_information(X, np.array([0])),
+                      np.sum(p[p > 0] * np.log2(p[p > 0] / q[p > 0])))
+
+
+def test_offset_profiles_measure_each_offset():
+    lee = data.lee()
+    dets = lee.vocab.encode(list(positions.DETERMINERS))
+    profiles = positions.offset_profiles(lee.docs, len(lee.vocab), 4, dets)
+    assert profiles.information.shape == profiles.baseline.shape == (4,)
+    assert profiles.class_bits.shape == (4,)
+    assert profiles.information[0] > profiles.information[-1] > 0
+    assert profiles.class_bits[0] > profiles.class_bits[1]
+    assert np.isclose(profiles.information[0],
+                      positions.mutual_information(profiles.X_offsets[0]))
+    assert np.isclose(profiles.class_bits[0],
+                      positions.class_information(profiles.X_offsets[0], dets))
+    assert np.all(profiles.baseline < profiles.information)
+
+
 def test_offset_term_never_lowers_the_fit():
     rng = np.random.default_rng(0)
     ids = [rng.integers(0, 6, 400) for _ in range(3)]

@@ -20,6 +20,12 @@ from .validate import whole_number
 
 KINDS = ("count", "log1p", "pmi", "ppmi")
 
+# Two hand-made word classes of 05_positions (every word is in the Lee vocabulary).
+DETERMINERS = ("the", "a", "an", "this", "that", "these", "those",
+               "his", "her", "its", "their", "our", "my", "your")
+PREPOSITIONS = ("of", "in", "on", "at", "to", "for", "with", "from", "by", "about",
+                "into", "over", "after", "under", "between", "against", "during")
+
 
 # --- offset-resolved counts and operators -------------------------------------------------
 
@@ -177,6 +183,109 @@ def mutual_information(X):
 
 
 @dataclass(frozen=True)
+class OffsetProfiles:
+    """Offset-resolved counts of a corpus and how information decays with the offset.
+
+    X_offsets: X^(1), ..., X^(K), each (|V|, |V|) CSR; shuffled: the same counts after
+    shuffling each document's words (topic kept, order destroyed); information (K,): bits
+    between a word and the word δ later; baseline (K,): the same on the shuffled counts;
+    class_bits (K,): what membership in the given word class tells about the word δ later.
+    """
+
+    X_offsets: tuple
+    shuffled: tuple
+    information: np.ndarray
+    baseline: np.ndarray
+    class_bits: np.ndarray
+
+
+def offset_profiles(docs, vocab_size, K, class_ids, seed=0):
+    """`OffsetProfiles` of the documents `docs` (lists of ids) for δ = 1..K.
+
+    The shuffled baseline permutes the words of each document with `numpy.random.default_rng(seed)`;
+    `class_ids` (ids of one word class, e.g. the determiners) gives `class_bits`.
+    Introduced in 05_positions.
+    """
+    docs = list(docs)
+    X_offsets = offset_stack(docs, vocab_size, K)
+    rng = np.random.default_rng(seed)
+    shuffled = offset_stack([rng.permutation(d) for d in docs], vocab_size, K)
+    return OffsetProfiles(
+        X_offsets, shuffled,
+        np.array([mutual_information(X) for X in X_offsets]),
+        np.array([mutual_information(X) for X in shuffled]),
+        np.array([class_information(X, class_ids) for X in X_offsets]),
+    )
+
+
+@dataclass(frozen=True)
+class OffsetTable:
+    """The entries a content + offset fit uses: one row per observed (u, w, δ).
+
+    pair (m,): pair index 0..n_pairs−1 of (u, w); delta (m,): δ − 1; pmi (m,): PMI^(δ)[u, w]
+    with the offset's own marginals; weight (m,): the count X^(δ)[u, w]; words (n_pairs, 2):
+    (u, w) of each pair; coverage: the share of all counted pairs (by count) the rows hold.
+    """
+
+    pair: np.ndarray
+    delta: np.ndarray
+    pmi: np.ndarray
+    weight: np.ndarray
+    words: np.ndarray
+    coverage: float
+
+    @property
+    def n_pairs(self):
+        """The number of distinct pairs (u, w)."""
+        return len(self.words)
+
+
+def offset_table(X_offsets, min_offsets=2):
+    """The `OffsetTable` of X^(1..K): entries X^(δ)[u, w] > 0 of pairs seen at ≥ `min_offsets` δ.
+
+    A pair seen at one offset only is fitted exactly by its own content constant and says
+    nothing about δ, hence `min_offsets` = 2 by default. Introduced in 05_positions.
+    """
+    K = _check_stack(X_offsets)
+    min_offsets = whole_number(min_offsets, "min_offsets")
+    if min_offsets > K:
+        raise ValueError(f"min_offsets={min_offsets} exceeds the K={K} offsets counted.")
+    V = X_offsets[0].shape[0]
+    parts = []
+    for d, X in enumerate(X_offsets):
+        X = X.tocoo()
+        pmi = operator_entries(X, X.row, X.col, "pmi")
+        parts.append((X.row.astype(np.int64) * V + X.col, np.full(X.nnz, d), pmi, X.data))
+    code, delta, y, weight = (np.concatenate(a) for a in zip(*parts, strict=True))
+    total = weight.sum()
+    _, first, seen = np.unique(code, return_inverse=True, return_counts=True)
+    keep = seen[first] >= min_offsets
+    if not keep.any():
+        raise ValueError("No pair is observed at enough offsets: lower min_offsets or count more.")
+    kept, pair = np.unique(code[keep], return_inverse=True)
+    return OffsetTable(pair, delta[keep], y[keep], weight[keep],
+                       np.column_stack([kept // V, kept % V]), float(weight[keep].sum() / total))
+
+
+def weighted_group_mean(values, group, weight, size):
+    """Σ weight·values / Σ weight within each group 0..size−1, shape (size,).
+
+    The step of backfitting: the weighted least-squares constant of each group.
+    Introduced in 05_positions.
+    """
+    return np.bincount(group, weight * values, size) / np.bincount(group, weight, size)
+
+
+def weighted_r2(y, fitted, weight):
+    """Explained variance 1 − Σ w (y − fitted)² / Σ w (y − ȳ)², ȳ the weighted mean of y.
+
+    Introduced in 05_positions.
+    """
+    mean = np.average(y, weights=weight)
+    return float(1.0 - np.sum(weight * (y - fitted) ** 2) / np.sum(weight * (y - mean) ** 2))
+
+
+@dataclass(frozen=True)
 class OffsetFit:
     """Weighted least squares of PMI^(δ)[u, w] ≈ c[u, w] + r[δ] over observed entries.
 
@@ -200,48 +309,23 @@ def fit_content_offset(X_offsets, min_offsets=2, iterations=50):
     """Fit PMI^(δ)[u, w] ≈ c[u, w] + r[δ] on the entries with X^(δ)[u, w] > 0, δ = 1..K.
 
     One way to make "content plus relative offset" precise: each PMI is weighted by its count
-    X^(δ)[u, w]; only pairs observed at ≥ `min_offsets` offsets are kept (a pair seen at one
-    offset is fitted exactly by its own content constant and says nothing about δ). The two
-    terms are fitted by alternating weighted means (backfitting), which converges to the
+    X^(δ)[u, w]; only pairs observed at ≥ `min_offsets` offsets are kept (`offset_table`). The
+    two terms are fitted by alternating weighted means (backfitting), which converges to the
     weighted least-squares solution. Returns an `OffsetFit`. Introduced in 05_positions.
     """
-    K = _check_stack(X_offsets)
-    min_offsets = whole_number(min_offsets, "min_offsets")
-    if min_offsets > K:
-        raise ValueError(f"min_offsets={min_offsets} exceeds the K={K} offsets counted.")
-    V = X_offsets[0].shape[0]
-    parts = []
-    for d, X in enumerate(X_offsets):
-        X = X.tocoo()
-        pmi = operator_entries(X, X.row, X.col, "pmi")
-        parts.append((X.row * V + X.col, np.full(X.nnz, d), pmi, X.data))
-    pair, delta, y, weight = (np.concatenate(a) for a in zip(*parts, strict=True))
-    total = weight.sum()
-    _, pid, seen = np.unique(pair, return_inverse=True, return_counts=True)
-    keep = seen[pid] >= min_offsets
-    if not keep.any():
-        raise ValueError("No pair is observed at enough offsets: lower min_offsets or count more.")
-    _, pid = np.unique(pid[keep], return_inverse=True)
-    delta, y, weight = delta[keep], y[keep], weight[keep]
-    n_pairs = int(pid.max()) + 1
-
-    def group_mean(values, group, size):
-        return np.bincount(group, weight * values, size) / np.bincount(group, weight, size)
-
-    def r2(fitted):
-        mean = np.average(y, weights=weight)
-        return 1.0 - np.sum(weight * (y - fitted) ** 2) / np.sum(weight * (y - mean) ** 2)
-
-    c = group_mean(y, pid, n_pairs)
-    r2_content = r2(c[pid])
-    r2_offset = r2(group_mean(y, delta, K)[delta])
+    table = offset_table(X_offsets, min_offsets)
+    K, n_pairs = len(X_offsets), table.n_pairs
+    pair, delta, y, weight = table.pair, table.delta, table.pmi, table.weight
+    c = weighted_group_mean(y, pair, weight, n_pairs)
+    r2_content = weighted_r2(y, c[pair], weight)
+    r2_offset = weighted_r2(y, weighted_group_mean(y, delta, weight, K)[delta], weight)
     r = np.zeros(K)
-    for _ in range(iterations):
-        c = group_mean(y - r[delta], pid, n_pairs)
-        r = group_mean(y - c[pid], delta, K)
+    for _ in range(whole_number(iterations, "iterations")):
+        c = weighted_group_mean(y - r[delta], pair, weight, n_pairs)
+        r = weighted_group_mean(y - c[pair], delta, weight, K)
     shift = np.average(r[delta], weights=weight)
-    return OffsetFit(r2_content, r2_offset, r2(c[pid] + r[delta]), r - shift, n_pairs,
-                     int(len(y)), float(weight.sum() / total))
+    return OffsetFit(r2_content, r2_offset, weighted_r2(y, c[pair] + r[delta], weight),
+                     r - shift, n_pairs, int(len(y)), table.coverage)
 
 
 # --- positional encodings ------------------------------------------------------------------
