@@ -11,7 +11,9 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import cooccurrence, corpus, glove
-from .cache import cache_dir
+from .cache import cached, fingerprint
+
+GLOVE_FIELDS = ("W", "W_context", "b", "b_context", "costs")  # the arrays of a cached fit
 
 
 @dataclass(frozen=True)
@@ -67,17 +69,25 @@ def lee_glove(dim: int = 50, epochs: int = 50, x_max: float = 100.0, direction: 
               seed: int = 0, progress=None) -> glove.GloVe:
     """GloVe trained on the Lee counts (min_count 5, window 10, 1/d weights), cached on disk.
 
-    The first call trains (a few seconds) and saves the result under the course cache folder
-    (see helpers.cache); later calls, from any notebook, load it. Training is deterministic,
-    so a cached and a fresh fit are identical. `progress(epoch, cost)` is passed to
-    `glove.train` (it is not called when the fit comes from the cache). Introduced in 02_glove.
+    The first call trains (a second or two) and saves the result under the course cache folder
+    (see helpers.cache); later calls, from any notebook, load it. The cache key holds the
+    settings, a fingerprint of the counts and the source of helpers.glove, so a change to any
+    of them trains afresh. Training is deterministic, so a cached and a fresh fit are
+    identical. `progress(epoch, cost)` is passed to `glove.train` (it is not called when the
+    fit comes from the cache). Introduced in 02_glove.
     """
-    path = cache_dir() / f"glove-lee-{direction}-d{dim}-e{epochs}-x{x_max:g}-s{seed}.npz"
-    if path.exists():
-        with np.load(path) as f:
-            return glove.GloVe(*(f[k] for k in ("W", "W_context", "b", "b_context", "costs")))
-    fit = glove.train(lee_counts(direction), dim=dim, x_max=x_max, epochs=epochs, seed=seed,
-                      progress=progress)
-    np.savez(path, W=fit.W, W_context=fit.W_context, b=fit.b, b_context=fit.b_context,
-             costs=fit.costs)
-    return fit
+    def fit():
+        result = glove.train(lee_counts(direction), dim=dim, x_max=x_max, epochs=epochs,
+                             seed=seed, progress=progress)
+        return {k: getattr(result, k) for k in GLOVE_FIELDS}
+
+    params = {"counts": _lee_counts_fingerprint(direction), "dim": dim, "epochs": epochs,
+              "x_max": float(x_max), "seed": seed}
+    arrays = cached(f"glove-lee-{direction}", params, fit, producers=(glove,))
+    return glove.GloVe(*(arrays[k] for k in GLOVE_FIELDS))
+
+
+@lru_cache(maxsize=8)
+def _lee_counts_fingerprint(direction: str) -> str:
+    """`cache.fingerprint` of `lee_counts(direction)`, computed once per process."""
+    return fingerprint(lee_counts(direction))

@@ -8,17 +8,37 @@ so its printed cost can be compared with ours: each step scales the gradient by 
 rate η *before* it enters the AdaGrad accumulator (which starts at 1), and the biases take the
 same step f·(error)·η. Textbook AdaGrad (accumulating the raw gradient) converges more slowly
 with the same settings, so we follow the reference.
+
+How `train` is made fast without changing that rule:
+- f(X_ij) and log X_ij are computed once, not every epoch;
+- parameters and squared-gradient sums are stored in float32 (the reference uses double);
+  the dot product w·w̃, the error and the cost are accumulated in float64;
+- each word's row holds [w, b, 1] and each context's row [w̃, 1, b̃], padded to a multiple of
+  8 lanes, so one dot product gives w·w̃ + b + b̃ and one vectorised pass updates vector and
+  biases together (a mask keeps the constant 1s fixed);
+- the schedule is stratified SGD (Gemulla et al. 2011, "Large-scale matrix factorization with
+  distributed stochastic gradient descent"): words and contexts are each split into B blocks,
+  the pairs into B × B cells, and an epoch visits B strata of B cells that share no word and
+  no context. The cells of one stratum run in parallel; inside a cell the pairs run one after
+  the other in a seeded random order. The vectors therefore depend on the arguments (seed and
+  `blocks` included) and never on the number of threads or their timing: one thread and two
+  give bit-identical fits. All arithmetic is IEEE (no fastmath), so they do not depend on
+  memory alignment either.
 """
 
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 import scipy.sparse as sp
-from numba import njit
+from numba import njit, prange
 from scipy.sparse.linalg import svds
 
 from . import cooccurrence
 from .validate import whole_number
+
+LANES = 8  # storage rows are padded to a multiple of this many float32 lanes
+PARALLEL_MIN_PAIRS = 20_000  # below this, threads cost more than they save
 
 
 def weighting(x, x_max=100.0, alpha=0.75):
@@ -61,70 +81,203 @@ class GloVe:
 
 
 def train(X, dim=50, x_max=100.0, alpha=0.75, learning_rate=0.05, epochs=50, seed=0,
-          progress=None, reshuffle=True):
-    """Fit GloVe to counts X by AdaGrad over the shuffled nonzero entries, one epoch at a time.
+          progress=None, reshuffle=True, blocks=8, threads=None):
+    """Fit GloVe to counts X by AdaGrad over the nonzero entries, one epoch at a time.
 
     X is a (|V|, |V|) sparse or dense non-negative matrix (need not be symmetric). Seeded and
-    reproducible: the same arguments give the same vectors. `progress(epoch, cost)` is called
-    after each epoch when given. `reshuffle=True` visits the entries in a fresh random order
-    every epoch; `reshuffle=False` shuffles once and reuses that order, as the reference
-    program does (its `shuffle` tool writes the shuffled file once). On the Lee counts the two
-    end within the seed-to-seed spread of each other. Returns a `GloVe`. Introduced in 02_glove.
+    reproducible: the same arguments give bit-identical vectors, whatever `threads` is (the
+    number of threads, by default all that numba may use). `blocks` (B) sets the stratified
+    schedule described in the module docstring; the fit depends on it (B is capped at |V|).
+    `progress(epoch, cost)` is called after each epoch when given. `reshuffle=True` draws a
+    fresh random order (of strata, and of pairs inside each cell) every epoch;
+    `reshuffle=False` draws it once and reuses it, as the reference program does (its
+    `shuffle` tool writes the shuffled file once). Returns a `GloVe`. Introduced in 02_glove.
     """
     whole_number(dim, "dim")
     whole_number(epochs, "epochs")
+    whole_number(blocks, "blocks")
+    threads = _threads(threads)
     if learning_rate <= 0:
         raise ValueError(f"learning_rate must be positive, got {learning_rate}.")
     i, j, x = _nonzero(X)
     if x.size == 0:
         raise ValueError("X has no nonzero entries: count co-occurrences first.")
-    weight = weighting(x, x_max, alpha)
-    log_x = np.log(x)
-    V = X.shape[0]
+    V, B = X.shape[0], min(blocks, X.shape[0])
+    by_cell, starts = _cells(i, j, V, B)
+    i, j, x = i[by_cell], j[by_cell], x[by_cell]
+    rows, cols = i.astype(np.int32), (j + V).astype(np.int32)
+    weight, log_x = weighting(x, x_max, alpha), np.log(x)
     rng = np.random.default_rng(seed)
-    params = (rng.random((2 * V, dim + 1)) - 0.5) / dim  # rows 0..V-1 words, V.. contexts
-    gradsq = np.ones_like(params)
+    state, mask = _initial_state(rng, V, dim)
+    # In epoch e, stratum s pairs row block r with column block (r + shifts[e, s]) mod B;
+    # keys[e, k] seeds the shuffle of cell k. Drawn epoch by epoch (once if not reshuffle).
+    draws = [(rng.permutation(B), rng.integers(0, 2**64, size=B * B, dtype=np.uint64))
+             for _ in range(epochs if reshuffle else 1)]
+    shifts = np.stack([shift for shift, _ in draws])  # (draws, B)
+    keys = np.stack([key for _, key in draws])  # (draws, B²)
+    if not reshuffle:
+        shifts, keys = np.repeat(shifts, epochs, axis=0), np.repeat(keys, epochs, axis=0)
+    shuffle = np.arange(epochs) < len(draws)  # (epochs,): shuffle the cells in this epoch?
+    order = np.arange(x.size, dtype=np.int32)  # visiting order, shuffled inside each cell
     costs = np.empty(epochs)
-    order = rng.permutation(x.size)
-    for epoch in range(epochs):
-        if reshuffle and epoch > 0:
-            order = rng.permutation(x.size)
-        costs[epoch] = _epoch(params, gradsq, i[order], j[order] + V, log_x[order],
-                              weight[order], learning_rate) / x.size
-        if progress is not None:
-            progress(epoch, costs[epoch])
-    return GloVe(params[:V, :dim], params[V:, :dim], params[:V, dim], params[V:, dim], costs)
+    run = _epochs_parallel if threads > 1 and x.size >= PARALLEL_MIN_PAIRS else _epochs
+    one_call = progress is None  # else one call per epoch, to report each cost
+    chunks = [slice(0, epochs)] if one_call else [slice(e, e + 1) for e in range(epochs)]
+    previous = numba.get_num_threads()
+    numba.set_num_threads(threads)
+    try:
+        for chunk in chunks:
+            run(state, mask, rows, cols, log_x, weight, order, starts, shifts[chunk],
+                keys[chunk], shuffle[chunk], learning_rate, costs[chunk])
+            if progress is not None:
+                progress(chunk.start, costs[chunk.start] / x.size)
+    finally:
+        numba.set_num_threads(previous)
+    costs /= x.size
+    return GloVe(state[:V, 0, :dim].astype(float), state[V:, 0, :dim].astype(float),
+                 state[:V, 0, dim].astype(float), state[V:, 0, dim + 1].astype(float), costs)
+
+
+def _threads(threads):
+    """The thread count to use: `threads`, or all numba may use when None."""
+    if threads is None:
+        return numba.get_num_threads()
+    whole_number(threads, "threads")
+    if threads > numba.config.NUMBA_NUM_THREADS:
+        raise ValueError(f"threads must be at most {numba.config.NUMBA_NUM_THREADS} "
+                         f"(numba's NUMBA_NUM_THREADS), got {threads}.")
+    return threads
+
+
+def _blocks(counts, B):
+    """Block id (0..B-1) of each of |V| words: dealt in order of decreasing `counts` (|V|,),
+    so that every block gets a similar number of pairs."""
+    block = np.empty(counts.size, dtype=np.int64)
+    block[np.argsort(-counts, kind="stable")] = np.arange(counts.size) % B
+    return block
+
+
+def _cells(i, j, V, B):
+    """Pairs grouped by cell (row block, column block): returns (order (nnz,), starts (B²+1,)).
+
+    Cell r·B + c holds the pairs order[starts[r·B + c]:starts[r·B + c + 1]].
+    """
+    cell = (_blocks(np.bincount(i, minlength=V), B) * B)[i] + \
+        _blocks(np.bincount(j, minlength=V), B)[j]
+    order = np.argsort(cell, kind="stable")
+    return order, np.searchsorted(cell[order], np.arange(B * B + 1))
+
+
+def _initial_state(rng, V, dim):
+    """Parameters and squared-gradient sums, (2|V|, 2, width) float32, and the update mask.
+
+    Rows 0..|V|-1 are words [w, b, 1, 0…], rows |V|.. contexts [w̃, 1, b̃, 0…]; [:, 1] are the
+    AdaGrad sums, starting at 1. The values are the reference program's: uniform in
+    (−0.5/d, 0.5/d). mask (2, width) is 1 where words (row 0) and contexts (row 1) learn.
+    """
+    width = -(-(dim + 2) // LANES) * LANES
+    start = (rng.random((2 * V, dim + 1)) - 0.5) / dim  # (2|V|, d + 1): vectors and biases
+    state = np.zeros((2 * V, 2, width), dtype=np.float32)
+    state[:, 1] = 1.0
+    state[:, 0, :dim] = start[:, :dim]
+    state[:V, 0, dim], state[:V, 0, dim + 1] = start[:V, dim], 1.0
+    state[V:, 0, dim], state[V:, 0, dim + 1] = 1.0, start[V:, dim]
+    mask = np.zeros((2, width), dtype=np.float32)
+    mask[:, :dim] = 1.0
+    mask[0, dim] = mask[1, dim + 1] = 1.0
+    return state, mask
+
+
+@njit(cache=True, error_model="numpy")
+def _update(state, mask, w, c, log_x, weight, eta):
+    """The reference AdaGrad step for word row w and context row c; returns ½·f·error².
+
+    One pass over the two rows: the gradients use the old values of both, then each
+    parameter moves by −g/√G and G grows by g². error_model="numpy" only drops Python's
+    zero-division check (G ≥ 1), so the loop vectorises.
+    """
+    p_w, g_w, p_c, g_c = state[w, 0], state[w, 1], state[c, 0], state[c, 1]
+    a0 = a1 = a2 = a3 = a4 = a5 = a6 = a7 = 0.0
+    for k in range(0, p_w.shape[0], LANES):  # w·w̃ + b + b̃ in eight float64 sums
+        a0 += np.float64(p_w[k]) * p_c[k]
+        a1 += np.float64(p_w[k + 1]) * p_c[k + 1]
+        a2 += np.float64(p_w[k + 2]) * p_c[k + 2]
+        a3 += np.float64(p_w[k + 3]) * p_c[k + 3]
+        a4 += np.float64(p_w[k + 4]) * p_c[k + 4]
+        a5 += np.float64(p_w[k + 5]) * p_c[k + 5]
+        a6 += np.float64(p_w[k + 6]) * p_c[k + 6]
+        a7 += np.float64(p_w[k + 7]) * p_c[k + 7]
+    error = ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7)) - log_x
+    step = np.float32(eta * weight * error)
+    for k in range(p_w.shape[0]):
+        d_w = step * p_c[k] * mask[0, k]
+        d_c = step * p_w[k] * mask[1, k]
+        p_w[k] -= d_w / np.sqrt(g_w[k])
+        p_c[k] -= d_c / np.sqrt(g_c[k])
+        g_w[k] += d_w * d_w
+        g_c[k] += d_c * d_c
+    return 0.5 * weight * error * error
+
+
+@njit(cache=True, error_model="numpy")
+def _cell(state, mask, rows, cols, log_x, weight, order, start, stop, key, shuffle, eta):
+    """Shuffle (when asked) and visit the pairs order[start:stop] in turn; returns their cost.
+
+    The shuffle is Fisher–Yates driven by splitmix64 from `key`, so it depends on the key only.
+    """
+    if shuffle:
+        for n in range(stop - 1, start, -1):
+            key += np.uint64(0x9E3779B97F4A7C15)
+            z = (key ^ (key >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+            z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+            z = (z ^ (z >> np.uint64(31))) >> np.uint64(32)
+            pick = start + np.int64((z * np.uint64(n - start + 1)) >> np.uint64(32))
+            order[n], order[pick] = order[pick], order[n]
+    cost = 0.0
+    for n in range(start, stop):
+        e = order[n]
+        cost += _update(state, mask, rows[e], cols[e], log_x[e], weight[e], eta)
+    return cost
 
 
 @njit(cache=True)
-def _epoch(params, gradsq, rows, cols, log_x, weight, eta):
-    """One pass of the reference update over the given entries; returns the summed cost.
+def _total(values):
+    """The sum of `values` from first to last (np.sum would run in parallel, in another order)."""
+    total = 0.0
+    for value in values:
+        total += value
+    return total
 
-    Compiled without fastmath: reordered sums could then depend on memory alignment, and two
-    processes would give fits that differ in the last bits.
-    """
-    dim = params.shape[1] - 1
-    cost = 0.0
-    for n in range(rows.shape[0]):
-        w, c = rows[n], cols[n]
-        error = params[w, dim] + params[c, dim] - log_x[n]
-        for k in range(dim):
-            error += params[w, k] * params[c, k]
-        step = weight[n] * error
-        cost += 0.5 * step * error
-        step *= eta
-        for k in range(dim):
-            g_w = step * params[c, k]
-            g_c = step * params[w, k]
-            params[w, k] -= g_w / np.sqrt(gradsq[w, k])
-            params[c, k] -= g_c / np.sqrt(gradsq[c, k])
-            gradsq[w, k] += g_w * g_w
-            gradsq[c, k] += g_c * g_c
-        params[w, dim] -= step / np.sqrt(gradsq[w, dim])
-        params[c, dim] -= step / np.sqrt(gradsq[c, dim])
-        gradsq[w, dim] += step * step
-        gradsq[c, dim] += step * step
-    return cost
+
+@njit(cache=True, error_model="numpy")
+def _epochs(state, mask, rows, cols, log_x, weight, order, starts, shifts, keys, shuffle, eta,
+            costs):
+    """Epochs with strata shifts (E, B), shuffle keys (E, B²) and flags (E,); costs (E,) gets
+    each epoch's summed cost. Stratum after stratum, cell after cell."""
+    B = shifts.shape[1]
+    cell_costs = np.zeros(B * B)
+    for epoch in range(shifts.shape[0]):
+        for s in range(B):
+            for r in range(B):
+                k = r * B + (r + shifts[epoch, s]) % B
+                cell_costs[k] = _cell(state, mask, rows, cols, log_x, weight, order, starts[k],
+                                      starts[k + 1], keys[epoch, k], shuffle[epoch], eta)
+        costs[epoch] = _total(cell_costs)
+
+
+@njit(cache=True, error_model="numpy", parallel=True)
+def _epochs_parallel(state, mask, rows, cols, log_x, weight, order, starts, shifts, keys,
+                     shuffle, eta, costs):
+    """`_epochs` with the B cells of each stratum spread over threads (they share no row)."""
+    B = shifts.shape[1]
+    cell_costs = np.zeros(B * B)
+    for epoch in range(shifts.shape[0]):
+        for s in range(B):
+            for r in prange(B):
+                k = r * B + (r + shifts[epoch, s]) % B
+                cell_costs[k] = _cell(state, mask, rows, cols, log_x, weight, order, starts[k],
+                                      starts[k + 1], keys[epoch, k], shuffle[epoch], eta)
+        costs[epoch] = _total(cell_costs)
 
 
 def ppmi_svd(X, dim=50, power=0.5, cds=1.0):
