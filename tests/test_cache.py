@@ -95,3 +95,21 @@ def test_lee_glove_key_follows_the_trainer_source(folder, monkeypatch):
                                                                       else ""))
     data.lee_glove(x_max=10.0, epochs=2)
     assert len(list(folder.glob("glove-lee-both-*.npz"))) == 2
+
+
+def test_word2vec_key_holds_gensim_version_and_tokens(monkeypatch):
+    import gensim
+
+    from helpers import evaluate
+
+    seen = []
+
+    def record(name, params, compute, producers=()):
+        seen.append((name, params, producers))
+        return {"vectors": np.zeros((len(params["words"]), params["dim"]))}
+
+    monkeypatch.setattr(cache, "cached", record)
+    evaluate.word2vec_vectors(data.lee(), dim=4)
+    name, params, producers = seen[0]
+    assert name == "word2vec" and params["gensim"] == gensim.__version__
+    assert len(params["docs"]) == len(data.lee().docs) and evaluate in producers

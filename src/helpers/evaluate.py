@@ -147,20 +147,25 @@ def word2vec_vectors(counted, dim=50, window=10, epochs=20, sg=1, seed=0):
 
     Skip-gram (`sg=1`) with negative sampling, one worker thread and a fixed seed, so the
     result is reproducible; it is cached on disk (see helpers.cache) because 20 epochs take
-    several seconds. Returns (|V|, dim). Introduced in 02_glove.
+    several seconds, keyed by the tokens, the settings, gensim's version and this module's
+    code. Returns (|V|, dim). Introduced in 02_glove.
     """
+    import sys
+
+    import gensim
     from gensim.models import Word2Vec
 
-    from .cache import cache_dir
+    from .cache import cached
 
     vocab = counted.vocab
-    key = f"{len(vocab)}-{sum(len(d) for d in counted.docs)}-{int(vocab.counts.sum())}"
-    path = cache_dir() / f"word2vec-{key}-d{dim}-w{window}-e{epochs}-sg{sg}-s{seed}.npy"
-    if path.exists():
-        return np.load(path)
-    sentences = [vocab.decode(doc) for doc in counted.docs]
-    model = Word2Vec(sentences, vector_size=dim, window=window, min_count=1, sg=sg,
-                     epochs=epochs, seed=seed, workers=1)
-    vectors = np.stack([model.wv[w] for w in vocab.words]).astype(float)
-    np.save(path, vectors)
-    return vectors
+
+    def compute():
+        sentences = [vocab.decode(doc) for doc in counted.docs]
+        model = Word2Vec(sentences, vector_size=dim, window=window, min_count=1, sg=sg,
+                         epochs=epochs, seed=seed, workers=1)
+        return {"vectors": np.stack([model.wv[w] for w in vocab.words]).astype(float)}
+
+    params = {"words": list(vocab.words), "docs": list(counted.docs), "dim": dim,
+              "window": window, "epochs": epochs, "sg": sg, "seed": seed,
+              "gensim": gensim.__version__}
+    return cached("word2vec", params, compute, producers=(sys.modules[__name__],))["vectors"]
