@@ -212,7 +212,7 @@ def test_paired_bootstrap_shift_groups_and_input():
 
 
 def test_offset_table_matches_a_loop():
-    pairs, F = heads.offset_table(DOCS, V, max_offset=3)
+    pairs, F = heads.pair_offset_counts(DOCS, V, max_offset=3)
     brute = {}
     for doc in DOCS:
         for i in range(len(doc)):
@@ -226,7 +226,7 @@ def test_offset_table_matches_a_loop():
     total = sum(heads.cooccurrence.offset_counts(DOCS, V, d).toarray() for d in (1, 2, 3))
     assert total.sum() == F.sum()
     with pytest.raises(ValueError, match="0..4"):
-        heads.offset_table([np.array([0, 9])], V)
+        heads.pair_offset_counts([np.array([0, 9])], V)
 
 
 # A constructed example whose answer is known: two offset profiles (one at δ ≤ 2, one spread

@@ -7,8 +7,8 @@ rownorm(O S⁽ʳ⁾ Oᵀ) for a sequence, the target its own head should reprodu
 the heads' projections add up linearly; after softmax they do not, which is what the
 comparison "two heads against one head on the summed operator" measures.
 
-The relations can also be recovered from the data instead of assumed: `offset_table` lists
-every ordered pair's counts at offsets δ = 1..K, `nonnegative_factors` splits the log counts
+The relations can also be recovered from the data instead of assumed: `pair_offset_counts`
+lists every ordered pair's counts at offsets δ = 1..K, `nonnegative_factors` splits the log counts
 into components with an offset profile each, `component_counts` splits each pair's counts
 among them, and `component_operators` turns the components back into operators S⁽ʳ⁾ that
 add up to the windowed counts.
@@ -236,7 +236,7 @@ def paired_bootstrap(a, b, groups=None, n_resamples=2000, level=0.95, seed=0):
     return Difference(float(diff.mean()), float(low), float(high))
 
 
-def offset_table(docs, vocab_size, max_offset=10):
+def pair_offset_counts(docs, vocab_size, max_offset=10):
     """Offset-resolved counts of every ordered pair seen within `max_offset` positions.
 
     Returns (pairs, G): pairs (m, 2) int64 rows (u, w) in lexicographic order, and G

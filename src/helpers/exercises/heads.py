@@ -55,18 +55,18 @@ def check_2(answer) -> Feedback:
 
 
 def check_3(answer) -> Feedback:
-    """Exercise 3: numbers in two heads of rank k = 8 over |V| = 1776 words (W_q, W_k each)."""
+    """Exercise 3: numbers in two heads of rank k = 8 over |V| = 1776 words (U_q, U_k each)."""
     expected = 2 * 2 * EXERCISE_3_V * EXERCISE_3_K
     hints = {
         2 * EXERCISE_3_V * EXERCISE_3_K: "that is one head; there are two.",
-        EXERCISE_3_V * EXERCISE_3_K: "each head has two maps, W_q and W_k, each |V| × k.",
+        EXERCISE_3_V * EXERCISE_3_K: "each head has two factors, U_Q and U_K, each |V| × k.",
     }
     try:
         hint = hints.get(int(answer)) if answer is not None else None
     except (TypeError, ValueError):
         hint = None
     return compare_number(answer, expected,
-                          hint or "count W_q and W_k of each head: |V| × k numbers each.",
+                          hint or "count U_Q and U_K of each head: |V| × k numbers each.",
                           what="count")
 
 
