@@ -15,7 +15,7 @@ def test_check_1():
     toy, ids = toy_ids(ex.EXERCISE_1_SENTENCE)
     S = cooccurrence.ppmi(toy.X).toarray()
     assert ex.check_1(S[np.ix_(ids, ids)]).correct
-    assert "Q S" in ex.check_1(S[ids]).message
+    assert "O S" in ex.check_1(S[ids]).message
     assert not ex.check_1(None).correct
     assert not ex.check_1(np.zeros((5, 5))).correct
 

@@ -1,4 +1,4 @@
-"""Identities of helpers.projection: Q, M = Q S Qᵀ, E = Q S Π S, softmax identity, uniqueness."""
+"""Identities of helpers.projection: O, M = O S Oᵀ, E = O S Π S, softmax identity, uniqueness."""
 
 import numpy as np
 import pytest
@@ -27,23 +27,23 @@ ids_strategy = st.lists(st.integers(0, V - 1), min_size=1, max_size=7)
 distinct_ids = st.lists(st.integers(0, V - 1), min_size=1, max_size=7, unique=True)
 
 
-# --- the selector Q --------------------------------------------------------------------------
+# --- the selector O --------------------------------------------------------------------------
 
 @given(ids_strategy)
 def test_selector_identities(t):
     t = np.array(t)
-    Q = pj.selector(t, V)
-    assert Q.shape == (t.size, V) and np.allclose(Q.sum(1), 1)
-    assert np.allclose(Q @ Q.T, (t[:, None] == t[None, :]).astype(float))
-    assert np.allclose(Q.T @ Q, np.diag(np.bincount(t, minlength=V)))
+    O = pj.selector(t, V)
+    assert O.shape == (t.size, V) and np.allclose(O.sum(1), 1)
+    assert np.allclose(O @ O.T, (t[:, None] == t[None, :]).astype(float))
+    assert np.allclose(O.T @ O, np.diag(np.bincount(t, minlength=V)))
     W = np.arange(V * 3.0).reshape(V, 3)
-    assert np.allclose(Q @ W, W[t])  # embedding lookup
+    assert np.allclose(O @ W, W[t])  # embedding lookup
 
 
 @given(distinct_ids)
 def test_pi_is_a_projector_for_distinct_tokens(t):
-    Q = pj.selector(t, V)
-    Pi = Q.T @ Q
+    O = pj.selector(t, V)
+    Pi = O.T @ O
     assert np.allclose(Pi @ Pi, Pi) and np.isclose(np.trace(Pi), len(t))
 
 
@@ -53,9 +53,9 @@ def test_pi_is_a_projector_for_distinct_tokens(t):
 @given(ids_strategy, st.integers(0, 10**6))
 def test_project_equals_the_explicit_product_dense_and_sparse(t, seed):
     S = random_counts(seed, symmetric=False)
-    Q = pj.selector(t, V)
+    O = pj.selector(t, V)
     M = pj.project(S, t)
-    assert np.allclose(M, Q @ S @ Q.T)
+    assert np.allclose(M, O @ S @ O.T)
     assert np.allclose(pj.project(sp.csr_matrix(S), t), M)
     assert np.allclose(pj.project(sp.coo_matrix(S), t), M)
 
@@ -92,20 +92,20 @@ def test_project_keeps_minus_infinity():
 def test_predictions_are_two_hop_paths_through_the_sentence(t, seed):
     S = random_counts(seed)
     t = np.array(t)
-    Q = pj.selector(t, V)
-    Pi = Q.T @ Q
+    O = pj.selector(t, V)
+    Pi = O.T @ O
     E = pj.predictions(S, t)
-    assert np.allclose(E, Q @ S @ Pi @ S)
+    assert np.allclose(E, O @ S @ Pi @ S)
     M = pj.project(S, t)
     assert np.allclose(E[0], sum(M[0, j] * S[t[j]] for j in range(len(t))))
     assert np.allclose(pj.predictions(sp.csr_matrix(S), t), E)
     full = pj.two_hop(S, t)
-    assert np.allclose(full, Q @ S @ S)
+    assert np.allclose(full, O @ S @ S)
     assert np.allclose(pj.two_hop(sp.csr_matrix(S), t), full)
     if len(set(t.tolist())) == len(t):  # Π <= I: the paths outside the sentence add mass
         assert np.all(full - E >= -1e-9)
-    else:  # a repeated middle word counts c times, so E may exceed Q S²
-        assert np.allclose(E, Q @ S @ np.diag(np.bincount(t, minlength=V)) @ S)
+    else:  # a repeated middle word counts c times, so E may exceed O S²
+        assert np.allclose(E, O @ S @ np.diag(np.bincount(t, minlength=V)) @ S)
 
 
 def test_predictions_refuse_minus_infinity():
@@ -120,10 +120,10 @@ def test_predictions_refuse_minus_infinity():
 def test_softmax_of_log_counts_is_the_restricted_conditional(t, seed):
     X = positive_counts(seed)
     t = np.array(t)
-    Q = pj.selector(t, V)
-    A = softmax(Q @ np.log(X) @ Q.T)
+    O = pj.selector(t, V)
+    A = softmax(O @ np.log(X) @ O.T)
     P_cond = X / X.sum(1, keepdims=True)
-    R = Q @ P_cond @ Q.T
+    R = O @ P_cond @ O.T
     R /= R.sum(1, keepdims=True)
     assert np.abs(A - R).max() < 1e-12
     assert np.abs(pj.restricted_conditional(X, t) - R).max() < 1e-12
@@ -155,22 +155,22 @@ def test_log_n_and_log_row_sums_cancel():
 def test_pmi_logits_give_the_reverse_conditional(t, seed):
     X = positive_counts(seed)
     t = np.array(t)
-    Q = pj.selector(t, V)
+    O = pj.selector(t, V)
     PMI = cooccurrence.pmi(X)
-    rev = Q @ (X / X.sum(0)[None, :]) @ Q.T
+    rev = O @ (X / X.sum(0)[None, :]) @ O.T
     assert np.allclose(softmax(pj.project(PMI, t)), rev / rev.sum(1, keepdims=True))
 
 
 def test_repeated_tokens_weight_words_by_their_count():
     X = positive_counts(5)
     t = np.array([3, 1, 3, 4, 3, 1])
-    Q = pj.selector(t, V)
+    O = pj.selector(t, V)
     c = np.bincount(t, minlength=V)
     P_cond = X / X.sum(1, keepdims=True)
     A = softmax(pj.log_counts(X, t))
     expected = P_cond[t] * c / (P_cond[t] * c).sum(1, keepdims=True)
-    assert np.allclose(A @ Q, expected)
-    assert np.allclose(pj.restricted_conditional(X, t) @ Q, expected)
+    assert np.allclose(A @ O, expected)
+    assert np.allclose(pj.restricted_conditional(X, t) @ O, expected)
 
 
 def test_zero_counts_act_as_masks():
@@ -214,6 +214,51 @@ def test_kl_rows_and_restricted_kl():
     assert (pj.restricted_kl(X, t, np.zeros((3, 3))) > 0).all()
 
 
+def test_kl_rows_takes_any_leading_shape():
+    rng = np.random.default_rng(0)
+    P, A = (softmax(rng.standard_normal((3, 4, 5))) for _ in range(2))
+    batched = pj.kl_rows(P, A)
+    assert batched.shape == (3, 4)
+    assert np.allclose(batched[1], pj.kl_rows(P[1], A[1]))
+    assert np.isclose(pj.kl_rows(P[0, 0], A[0, 0]), np.sum(P[0, 0] * np.log(P[0, 0] / A[0, 0])))
+    with pytest.raises(ValueError, match="same shape"):
+        pj.kl_rows(P, A[:, :, :4])
+
+
+def test_window_kl_is_the_mean_restricted_kl_of_each_window():
+    X = positive_counts(2)
+    windows = np.array([[0, 1, 2], [3, 4, 5], [6, 7, 8]])
+    uniform = pj.window_kl(X, windows, lambda w: np.zeros((3, 3)))
+    assert uniform.shape == (3,)
+    assert np.allclose(uniform, [pj.restricted_kl(X, w, np.zeros((3, 3))).mean() for w in windows])
+    assert np.allclose(pj.window_kl(X, windows, lambda w: pj.log_counts(X, w)), 0, atol=1e-12)
+    with pytest.raises(ValueError, match="windows"):
+        pj.window_kl(X, windows[0], lambda w: np.zeros((3, 3)))
+
+
+def test_glove_kl_sweep_and_operators_on_lee():
+    lee = data.lee()
+    fit = data.lee_glove(dim=50)
+    windows = pj.sample_sentences(lee.docs, 8, 5)
+    sweep = pj.glove_kl_sweep(lee.X, windows, {50: fit})
+    direct = pj.window_kl(lee.X, windows, lambda w: pj.glove_logits(fit, w))
+    assert np.allclose(sweep[50], direct)
+    ops = pj.operators(lee, fit)
+    assert ops.X.shape == ops.ppmi.shape == ops.pmi.shape == (len(lee.vocab),) * 2
+    assert np.allclose(ops.log1p.toarray()[:5, :5], np.log1p(lee.X.toarray()[:5, :5]))
+    assert "GloVe d = 50" in repr(ops)
+    with pytest.raises(ValueError, match="same vocabulary"):
+        pj.operators(data.toy(), fit)
+
+
+def test_pmi_plus_key_prior_is_the_exact_target():
+    X = positive_counts(3)
+    t = np.array([0, 3, 4, 8])
+    prior = np.log(X.sum(axis=0))[t]
+    logits = pj.project(cooccurrence.pmi(X), t) + prior[None, :]
+    assert np.allclose(softmax(logits), pj.restricted_conditional(X, t))
+
+
 def test_sample_sentences_are_seeded_windows_of_documents():
     docs = [np.arange(5), np.arange(100, 130), np.arange(200, 203)]
     a = pj.sample_sentences(docs, 6, 50, seed=1)
@@ -232,8 +277,8 @@ def test_best_approximation_is_m_with_residual(t, seed):
     rng = np.random.default_rng(seed)
     S = random_counts(seed)
     M = pj.project(S, t)
-    Q = pj.selector(t, V)
-    U = Q.T
+    O = pj.selector(t, V)
+    U = O.T
     assert np.allclose(U.T @ S @ U, M)
 
     def err(B):
@@ -253,23 +298,23 @@ def test_best_approximation_is_m_with_residual(t, seed):
 @given(distinct_ids, st.integers(0, 10**6))
 def test_lifting_equation_has_m_as_unique_solution(t, seed):
     S = random_counts(seed)
-    Q = pj.selector(t, V)
-    Pi = Q.T @ Q
+    O = pj.selector(t, V)
+    Pi = O.T @ O
     solution = pj.solve_lifting(S, t)
     assert solution.rank == solution.unknowns == len(t) ** 2
     assert np.allclose(solution.B, pj.project(S, t)) and solution.residual < 1e-18
-    assert np.allclose(Q.T @ solution.B @ Q, Pi @ S @ Pi)
+    assert np.allclose(O.T @ solution.B @ O, Pi @ S @ Pi)
     assert np.allclose(pj.lift(solution.B, t, V).toarray(), Pi @ S @ Pi)
-    B_sol = np.linalg.lstsq(np.kron(Q.T, Q.T), (Pi @ S @ Pi).ravel(), rcond=None)[0]
+    B_sol = np.linalg.lstsq(np.kron(O.T, O.T), (Pi @ S @ Pi).ravel(), rcond=None)[0]
     assert np.allclose(B_sol.reshape(len(t), len(t)), solution.B)
 
 
 def test_identity_reader_is_kron_q_q():
     t = np.array([4, 0, 7])
-    Q = pj.selector(t, V)
+    O = pj.selector(t, V)
     S = random_counts(0)
-    images = np.einsum("iu,jw->ijuw", Q, Q).reshape(len(t) ** 2, V * V)  # Φ(e_u e_wᵀ) columns
-    assert np.allclose(images, np.kron(Q, Q))
+    images = np.einsum("iu,jw->ijuw", O, O).reshape(len(t) ** 2, V * V)  # Φ(e_u e_wᵀ) columns
+    assert np.allclose(images, np.kron(O, O))
     assert np.allclose((images @ S.ravel()).reshape(3, 3), pj.project(S, t))
 
 
@@ -279,9 +324,9 @@ def test_uniqueness_fails_with_a_repeated_token():
     solution = pj.solve_lifting(S, t)
     assert solution.rank < solution.unknowns
     M = pj.project(S, t)
-    Q = pj.selector(t, V)
+    O = pj.selector(t, V)
     other = M + np.array([[1.0, 0, -1.0], [0, 0, 0], [-1.0, 0, 1.0]])  # same lift as M
-    assert np.allclose(Q.T @ other @ Q, Q.T @ M @ Q)
+    assert np.allclose(O.T @ other @ O, O.T @ M @ O)
     assert np.isclose(pj.approximation_error(S, t, other), pj.approximation_error(S, t, M))
     with pytest.raises(ValueError, match="repeats a token"):
         pj.best_approximation_residual(S, t)

@@ -114,9 +114,30 @@ def test_glove_kl_slider_and_sweep(explorers):
 
 
 def test_sweep_means_shrink_from_small_d():
-    dims, means, _ = wp.kl_sweep(dims=(2, 10, 50), count=60)
-    assert dims == (2, 10, 50)
+    lee = data.lee()
+    windows = projection.sample_sentences(lee.docs, length=12, count=60)
+    fits = {d: data.lee_glove(dim=d) for d in (2, 10, 50)}
+    sweep = projection.glove_kl_sweep(lee.X, windows, fits)
+    means = [sweep[d].mean() for d in (2, 10, 50)]
     assert means[0] > means[1] > means[2] > 0
+
+
+def test_default_sweep_is_the_notebook_loop():
+    dims, means, fits = wp.default_sweep(dims=(5, 50))
+    lee = data.lee()
+    windows = projection.sample_sentences(lee.docs, **wp.KL_SAMPLE)
+    for d, mean in zip(dims, means, strict=True):
+        loop = projection.window_kl(lee.X, windows,
+                                    lambda w, d=d: projection.glove_logits(fits[d], w))
+        assert np.isclose(loop.mean(), mean)
+
+
+def test_kl_panel_has_axes_and_ticks():
+    fig = wp.make_draw_glove_kl(wp.lee_operators(), (2, 50), np.array([0.2, 0.1]),
+                                {2: data.lee_glove(dim=2), 50: data.lee_glove(dim=50)})()[0]
+    panel = fig.axes[1]
+    assert panel.axison and [t.get_text() for t in panel.get_xticklabels()] == ["2", "50"]
+    assert panel.get_ylabel().startswith("mean KL") and len(panel.get_yticks()) >= 3
 
 
 def test_uniqueness_explorer_shows_the_failure_with_a_repeat(explorers):

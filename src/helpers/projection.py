@@ -1,34 +1,37 @@
-"""Projecting the corpus operator S into one sentence: Q, M = Q S Qᵀ, E = M (Q S), softmax.
+"""Projecting the corpus operator S into one sentence: O, M = O S Oᵀ, E = M (O S), softmax.
 
 Introduced in 03_projection. A sentence is a 1-D array `ids` of n token ids t_1..t_n. The
-selector Q (n, |V|) has rows e_{t_i}ᵀ, so Q S Qᵀ is S read at the sentence's words,
-`S[np.ix_(ids, ids)]`: nothing here ever forms Q except `selector`, which draws it.
+selector O (n, |V|) has rows e_{t_i}ᵀ (the paper writes Q; this course keeps Q for the
+queries of attention), so O S Oᵀ is S read at the sentence's words,
+`S[np.ix_(ids, ids)]`: nothing here ever forms O except `selector`, which draws it.
 Row vectors throughout: position i is a query row, positions j are keys (columns).
 """
 
+from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
 
+from . import cooccurrence
 from .attention import softmax
 from .validate import whole_number
 
 
 def selector(ids, vocab_size):
-    """The one-hot selector Q (n, |V|): Q[i, v] = 1 if t_i = v, else 0 (float64).
+    """The one-hot selector O (n, |V|): O[i, v] = 1 if t_i = v, else 0 (float64).
 
-    Q x picks x[t_i]; Q W is the embedding lookup W[ids]; Q Qᵀ is the same-token indicator and
-    Qᵀ Q = diag(in-sentence counts). Introduced in 03_projection.
+    O x picks x[t_i]; O W is the embedding lookup W[ids]; O Oᵀ is the same-token indicator and
+    Oᵀ O = diag(in-sentence counts). Introduced in 03_projection.
     """
     ids = check_ids(ids, vocab_size)
-    Q = np.zeros((ids.size, vocab_size))
-    Q[np.arange(ids.size), ids] = 1.0
-    return Q
+    O = np.zeros((ids.size, vocab_size))
+    O[np.arange(ids.size), ids] = 1.0
+    return O
 
 
 def project(S, ids):
-    """The core projection M = Q S Qᵀ (n, n), computed by indexing: M[i, j] = S[t_i, t_j].
+    """The core projection M = O S Oᵀ (n, n), computed by indexing: M[i, j] = S[t_i, t_j].
 
     S is a dense or scipy.sparse (|V|, |V|) operator; entries may be -inf (log of a zero count).
     Introduced in 03_projection.
@@ -41,7 +44,7 @@ def project(S, ids):
 
 
 def profiles(S, ids):
-    """Q S (n, |V|): row i is the corpus profile S[t_i, :] of the word at position i (dense).
+    """O S (n, |V|): row i is the corpus profile S[t_i, :] of the word at position i (dense).
 
     Introduced in 03_projection.
     """
@@ -52,41 +55,41 @@ def profiles(S, ids):
 
 
 def predictions(S, ids):
-    """Vocabulary-level predictions E = M (Q S) = Q S Π S (n, |V|), with Π = Qᵀ Q.
+    """Vocabulary-level predictions E = M (O S) = O S Π S (n, |V|), with Π = Oᵀ O.
 
     E[i, v] = Σ_j S[t_i, t_j] S[t_j, v]: two-hop association paths t_i → t_j → v whose middle
     word t_j is in the sentence. S must be finite on the sentence's rows. Introduced in
     03_projection.
     """
-    QS = profiles(S, ids)  # (n, |V|)
-    if not np.isfinite(QS).all():
+    OS = profiles(S, ids)  # (n, |V|)
+    if not np.isfinite(OS).all():
         raise ValueError(
             "S has -inf or NaN in the sentence's rows, so two-hop sums are undefined: use a "
             "finite operator such as log(1 + X) or PPMI."
         )
-    M = QS[:, check_ids(ids, QS.shape[1])]  # (n, n), the same as project(S, ids)
-    return M @ QS  # (n, |V|)
+    M = OS[:, check_ids(ids, OS.shape[1])]  # (n, n), the same as project(S, ids)
+    return M @ OS  # (n, |V|)
 
 
 def two_hop(S, ids):
-    """The context-free two-hop predictions Q S² (n, |V|): paths through every word.
+    """The context-free two-hop predictions O S² (n, |V|): paths through every word.
 
-    Q S² − E sums the paths whose middle word is *not* in the sentence. Introduced in
+    O S² − E sums the paths whose middle word is *not* in the sentence. Introduced in
     03_projection.
     """
-    QS = profiles(S, ids)  # (n, |V|)
-    if not np.isfinite(QS).all():
+    OS = profiles(S, ids)  # (n, |V|)
+    if not np.isfinite(OS).all():
         raise ValueError("S must be finite on the sentence's rows for two-hop sums.")
-    return np.asarray(QS @ check_operator(S))  # (n, |V|)
+    return np.asarray(OS @ check_operator(S))  # (n, |V|)
 
 
 def restricted_conditional(X, ids, smoothing=0.0):
     """P(t_j | t_i) renormalised over the sentence's positions j: an (n, n) row-stochastic matrix.
 
     R[i, j] = X[t_i, t_j] / Σ_k X[t_i, t_k], with counts X (|V|, |V|) dense or sparse, plus
-    `smoothing` added to every count (Q (X + ε) Qᵀ = Q X Qᵀ + ε). The sum runs over positions,
+    `smoothing` added to every count (O (X + ε) Oᵀ = O X Oᵀ + ε). The sum runs over positions,
     so a word repeated c times is counted c times: the mass a word w receives from position i
-    is c_w P(w | t_i) / Σ_w' c_w' P(w' | t_i), exactly what softmax(Q log X Qᵀ) gives.
+    is c_w P(w | t_i) / Σ_w' c_w' P(w' | t_i), exactly what softmax(O log X Oᵀ) gives.
     A position whose word co-occurs with none of the sentence's words has no distribution:
     ValueError. Introduced in 03_projection.
     """
@@ -106,7 +109,7 @@ def restricted_conditional(X, ids, smoothing=0.0):
 
 
 def log_counts(X, ids, smoothing=0.0):
-    """Q log(X + ε) Qᵀ (n, n): the logits whose softmax is the restricted conditional.
+    """O log(X + ε) Oᵀ (n, n): the logits whose softmax is the restricted conditional.
 
     Zero counts give -inf, which softmax turns into exactly zero weight (a mask).
     Introduced in 03_projection.
@@ -121,20 +124,23 @@ def log_counts(X, ids, smoothing=0.0):
 
 
 def kl_rows(P, A):
-    """KL(P_i ‖ A_i) for each row i of two (n, m) row-stochastic matrices, in nats, shape (n,).
+    """KL(P_i ‖ A_i) = Σ_j P_ij log(P_ij / A_ij) for each row, in nats (natural log).
 
-    Terms with P = 0 count 0; a row where A = 0 but P > 0 gives inf. Introduced in 03_projection.
+    P and A hold distributions along their last axis, both (..., m); the result has shape
+    P.shape[:-1], so two (n, m) matrices give (n,). Terms with P = 0 count 0; a row where A = 0
+    but P > 0 gives inf. Introduced in 03_projection (also used by 06_heads).
     """
     P, A = np.asarray(P, dtype=float), np.asarray(A, dtype=float)
-    if P.shape != A.shape or P.ndim != 2:
-        raise ValueError(f"P and A must be 2-D with the same shape, got {P.shape} and {A.shape}.")
+    if P.shape != A.shape or P.ndim < 1:
+        raise ValueError(f"P and A must have the same shape (..., m), got {P.shape} and "
+                         f"{A.shape}.")
     with np.errstate(divide="ignore", invalid="ignore"):
         terms = np.where(P > 0, P * (np.log(P) - np.log(A)), 0.0)
-    return terms.sum(axis=1)
+    return terms.sum(axis=-1)
 
 
 def lift(B, ids, vocab_size):
-    """Qᵀ B Q (|V|, |V|) as a CSR matrix: an (n, n) matrix read back into vocabulary space.
+    """Oᵀ B O (|V|, |V|) as a CSR matrix: an (n, n) matrix read back into vocabulary space.
 
     Entry (u, w) sums B[i, j] over the positions with t_i = u and t_j = w. Introduced in
     03_projection.
@@ -148,10 +154,10 @@ def lift(B, ids, vocab_size):
 
 
 def approximation_error(S, ids, B):
-    """‖S − Qᵀ B Q‖_F²: how well an (n, n) matrix B, lifted to the vocabulary, approximates S.
+    """‖S − Oᵀ B O‖_F²: how well an (n, n) matrix B, lifted to the vocabulary, approximates S.
 
-    Computed without forming a dense (|V|, |V|) difference: ‖S‖² − 2⟨Q S Qᵀ, B⟩ + ‖Qᵀ B Q‖².
-    For distinct tokens its unique minimiser is B = M = Q S Qᵀ, with minimum ‖S‖² − ‖M‖²
+    Computed without forming a dense (|V|, |V|) difference: ‖S‖² − 2⟨O S Oᵀ, B⟩ + ‖Oᵀ B O‖².
+    For distinct tokens its unique minimiser is B = M = O S Oᵀ, with minimum ‖S‖² − ‖M‖²
     (see `best_approximation_residual`). Introduced in 03_projection.
     """
     S = check_operator(S)
@@ -162,7 +168,7 @@ def approximation_error(S, ids, B):
 
 
 def best_approximation_residual(S, ids):
-    """‖S‖_F² − ‖M‖_F², the smallest ‖S − Qᵀ B Q‖_F² over all B when the tokens are distinct.
+    """‖S‖_F² − ‖M‖_F², the smallest ‖S − Oᵀ B O‖_F² over all B when the tokens are distinct.
 
     It is the squared mass of S outside the sentence's block: what no operator living on the
     sentence can represent. Introduced in 03_projection.
@@ -171,18 +177,18 @@ def best_approximation_residual(S, ids):
     ids = check_ids(ids, S.shape[0])
     if np.unique(ids).size != ids.size:
         raise ValueError(
-            "The sentence repeats a token, so Qᵀ has no orthonormal columns and the residual "
+            "The sentence repeats a token, so Oᵀ has no orthonormal columns and the residual "
             "formula does not apply: use approximation_error(S, ids, B) instead."
         )
     return float(_squared_norm(S) - np.sum(project(S, ids) ** 2))
 
 
 class Lifting(NamedTuple):
-    """Least-squares solution of the lifting equation Qᵀ B Q = Π S Π.
+    """Least-squares solution of the lifting equation Oᵀ B O = Π S Π.
 
     B (n, n) is the minimum-norm solution; rank is the rank of the linear system and unknowns
     = n²: the solution is unique exactly when rank == unknowns. residual is the squared norm
-    of Qᵀ B Q − Π S Π (0 when the equation is solvable).
+    of Oᵀ B O − Π S Π (0 when the equation is solvable).
     """
 
     B: np.ndarray
@@ -192,10 +198,10 @@ class Lifting(NamedTuple):
 
 
 def solve_lifting(S, ids):
-    """Solve Qᵀ B Q = Π S Π for B (n, n) by least squares; returns a `Lifting`.
+    """Solve Oᵀ B O = Π S Π for B (n, n) by least squares; returns a `Lifting`.
 
     Only the rows and columns of the sentence's k distinct words carry equations, so the
-    system is (Q_kᵀ ⊗ Q_kᵀ) vec(B) = vec(S[words, words]) with k² equations in n² unknowns
+    system is (O_kᵀ ⊗ O_kᵀ) vec(B) = vec(S[words, words]) with k² equations in n² unknowns
     (row-major vec). With distinct tokens it has full rank and B = M; with a repeated token it
     loses rank and lstsq returns only the minimum-norm solution. Introduced in 03_projection.
     """
@@ -204,8 +210,8 @@ def solve_lifting(S, ids):
     if ids.size > 40:
         raise ValueError(f"The lifting system has n⁴ entries; keep n <= 40 (got {ids.size}).")
     words = np.unique(ids)
-    Qk = (ids[:, None] == words[None, :]).astype(float)  # (n, k), Q restricted to the words
-    system = np.kron(Qk.T, Qk.T)  # (k², n²)
+    Ok = (ids[:, None] == words[None, :]).astype(float)  # (n, k), O restricted to the words
+    system = np.kron(Ok.T, Ok.T)  # (k², n²)
     target = project(S, words).ravel()  # (k²,), Π S Π on its nonzero block
     solution, _, rank, _ = np.linalg.lstsq(system, target, rcond=None)
     residual = float(np.sum((system @ solution - target) ** 2))
@@ -296,6 +302,58 @@ def restricted_kl(X, ids, logits):
         R = counts[defined] / total[defined]
         out[defined] = kl_rows(R, softmax(logits[defined]))
     return out
+
+
+def window_kl(X, windows, logits_of):
+    """Mean KL(R ‖ softmax(logits_of(w))) over the positions of each window w: shape (m,).
+
+    `windows` is an (m, n) array of ids (for example from `sample_sentences`); `logits_of`
+    maps one window's ids (n,) to its (n, n) logits. Positions with no restricted conditional
+    are left out of their window's mean. Introduced in 03_projection.
+    """
+    windows = np.asarray(windows)
+    if windows.ndim != 2:
+        raise ValueError(f"windows must be an (m, n) array of ids, got shape {windows.shape}.")
+    return np.array([np.nanmean(restricted_kl(X, w, logits_of(w))) for w in windows])
+
+
+def glove_kl_sweep(X, windows, fits):
+    """`window_kl` with GloVe logits w·w̃ + b̃ for each fit: {d: per-window mean KL (m,)}.
+
+    `fits` maps a width d to a `glove.GloVe` trained on the counts X. Introduced in
+    03_projection (03 runs the same loop in view).
+    """
+    return {d: window_kl(X, windows, lambda w, fit=fit: glove_logits(fit, w))
+            for d, fit in fits.items()}
+
+
+@dataclass(frozen=True)
+class Operators:
+    """One corpus's operators, built once: counts X, log(1 + X), PPMI, PMI and a GloVe fit.
+
+    X, log1p and ppmi are (|V|, |V|) CSR; pmi is dense (|V|, |V|) with -inf where X = 0;
+    fit is a `glove.GloVe` on the same vocabulary. Introduced in 03_projection.
+    """
+
+    vocab: object
+    X: sp.csr_matrix
+    log1p: sp.csr_matrix
+    ppmi: sp.csr_matrix
+    pmi: np.ndarray
+    fit: object
+
+    def __repr__(self):
+        return (f"Operators(|V| = {len(self.vocab)}, X with {self.X.nnz:,} nonzero counts, "
+                f"log(1 + X), PPMI, PMI, GloVe d = {self.fit.W.shape[1]})")
+
+
+def operators(counted, fit):
+    """The `Operators` of a counted corpus (`data.lee()` or `data.toy()`) and a GloVe fit on it."""
+    X = sp.csr_matrix(counted.X)
+    if fit.W.shape[0] != X.shape[0]:
+        raise ValueError(f"fit has {fit.W.shape[0]} word vectors but the counts have "
+                         f"{X.shape[0]} words: train GloVe on the same vocabulary.")
+    return Operators(counted.vocab, X, X.log1p(), cooccurrence.ppmi(X), cooccurrence.pmi(X), fit)
 
 
 def sample_sentences(docs, length, count, seed=0):

@@ -1,18 +1,15 @@
-"""Explorers for 03_projection: M = Q S Qᵀ and softmax attention, E = M (Q S), GloVe's KL.
+"""Explorers for 03_projection: M = O S Oᵀ and softmax attention, E = M (O S), GloVe's KL.
 
-`draw_attention` shows, for a typed sentence, the projection M = Q S Qᵀ, the softmax of a
+`draw_attention` shows, for a typed sentence, the projection M = O S Oᵀ, the softmax of a
 choice of logits and the exact restricted conditional side by side. `draw_predictions` puts
 a focus word's sentence-restricted predictions E[i] beside its context-free row of S and the
-full two-hop row Q S². `draw_glove_kl` compares GloVe attention of width d with the exact
-restricted conditional. Every builder precomputes the Lee operators and fits once, so an update
-only indexes. Introduced in 03_projection.
+full two-hop row O S². `draw_glove_kl` compares GloVe attention of width d with the exact
+restricted conditional. The explorers draw what `helpers.projection` computes: the operators
+come in as a `projection.Operators`, the KL sweep as numbers. Introduced in 03_projection.
 """
-
-from dataclasses import dataclass
 
 import ipywidgets as widgets
 import numpy as np
-import scipy.sparse as sp
 from matplotlib.ticker import MaxNLocator
 
 from .. import cooccurrence, corpus, data, plots, projection
@@ -27,27 +24,25 @@ LOGIT_VARIANTS = ("log X", "PMI", "GloVe w·w̃ + b̃", "M itself")
 PREDICTION_VARIANTS = ("PPMI", "log(1 + X)")
 KL_DIMS = (2, 5, 10, 25, 50, 100)
 KL_SAMPLE = {"length": 12, "count": 300, "seed": 0}
-SMOOTHING = 0.5
+SMOOTHING = 1.0  # the pseudo-count ε of "smooth": log(X + 1) = log(1 + X)
 
 
-@dataclass(frozen=True)
-class LeeOperators:
-    """The Lee operators every explorer reads: counts, log(1 + X), PPMI, PMI and a GloVe fit."""
-
-    vocab: corpus.Vocabulary
-    X: sp.csr_matrix
-    log1p: sp.csr_matrix
-    ppmi: sp.csr_matrix
-    pmi: np.ndarray
-    fit: object
+def lee_operators() -> projection.Operators:
+    """The Lee operators with the d = 50 GloVe fit (from the disk cache), for the default builds."""
+    return projection.operators(data.lee(), data.lee_glove(dim=50))
 
 
-def lee_operators(counted=None, dim=50) -> LeeOperators:
-    """Build the operators once (about a second); GloVe comes from the disk cache."""
-    counted = data.lee() if counted is None else counted
-    X = counted.X
-    return LeeOperators(counted.vocab, X, X.log1p(), cooccurrence.ppmi(X),
-                        cooccurrence.pmi(X), data.lee_glove(dim=dim))
+def colour_strip(fig, rect, cmap):
+    """A vertical colour bar drawn once at `rect` (figure fractions) with a value at each end.
+
+    Returns (low, high): the two Text artists, to `set_text` when the panel's scale changes.
+    """
+    ax = fig.add_axes(rect)
+    ax.imshow(np.linspace(1.0, 0.0, 64)[:, None], aspect="auto", cmap=cmap)
+    ax.set_axis_off()
+    low = ax.text(0.5, -0.03, "", transform=ax.transAxes, ha="center", va="top", fontsize=8)
+    high = ax.text(0.5, 1.03, "", transform=ax.transAxes, ha="center", va="bottom", fontsize=8)
+    return low, high
 
 
 def panels(width, height, ncols, wspace=0.12, left=0.09, bottom=0.24):
@@ -101,7 +96,7 @@ def _logits(ops, ids, variant, S_variant, smoothing):
 
 
 def _operator_block(ops, ids, variant):
-    """M = Q S Qᵀ (n, n) for the S variant named `variant`."""
+    """M = O S Oᵀ (n, n) for the S variant named `variant`."""
     if variant == "log(1 + X)":
         return projection.project(ops.log1p, ids)
     if variant == "PPMI":
@@ -114,12 +109,16 @@ def _operator_block(ops, ids, variant):
 def make_draw_attention(ops):
     """A drawing function (sentence, S, logits, smooth) -> (Figure, caption) on `ops`."""
     canvas = panels(12.0, 4.2, ncols=2)
-    canvas.axes[0].set_position([0.07, 0.24, 0.28, 0.66])
-    canvas.axes[1].set_position([0.38, 0.24, 0.61, 0.66])
+    canvas.axes[0].set_position([0.07, 0.24, 0.27, 0.66])
+    canvas.axes[1].set_position([0.385, 0.24, 0.565, 0.66])
+    m_low, m_high = colour_strip(canvas.fig, [0.348, 0.3, 0.008, 0.5], "viridis")
+    a_low, a_high = colour_strip(canvas.fig, [0.965, 0.3, 0.008, 0.5], "magma")
+    a_low.set_text("0")
+    a_high.set_text("1")
 
     def draw_attention(sentence_text=ATTENTION_SENTENCE, S="PPMI", logits="log X",
                        smooth=False):
-        """M = Q S Qᵀ, softmax(logits) and the exact restricted conditional R, side by side."""
+        """M = O S Oᵀ, softmax(logits) and the exact restricted conditional R, side by side."""
         ids = sentence(sentence_text, ops.vocab)
         eps = SMOOTHING if smooth else 0.0
         words = ops.vocab.decode(ids)
@@ -135,7 +134,10 @@ def make_draw_attention(ops):
             ) from None
         A = softmax(_logits(ops, ids, logits, S, eps))  # (n, n)
         canvas.heatmap(0, M, words, [""] * len(words),
-                       f"M = Q S Qᵀ, S = {S} (columns: the same words)")
+                       f"M = O S Oᵀ, S = {S} (columns: the same words)")
+        finite = M[np.isfinite(M)]
+        m_low.set_text(f"{finite.min():.2g}" if finite.size else "")
+        m_high.set_text(f"{finite.max():.2g}" if finite.size else "")
         side_by_side(canvas, 1, A, R, words, f"softmax({logits})", "restricted P(t_j | t_i)")
         kl = projection.kl_rows(R, A)
         fig = canvas.fig
@@ -170,7 +172,7 @@ def make_draw_predictions(ops):
 
     def draw_predictions(sentence_text=PREDICTION_SENTENCE, focus="bank", S="PPMI", k=10,
                          hide_sentence=True):
-        """Top-k of E[i] (in this sentence) beside S[t_i] (no context); Q S² in the caption."""
+        """Top-k of E[i] (in this sentence) beside S[t_i] (no context); O S² in the caption."""
         ids = sentence(sentence_text, ops.vocab)
         words = ops.vocab.decode(ids)
         focus = focus.strip().lower() if isinstance(focus, str) else ""
@@ -203,7 +205,7 @@ def make_draw_predictions(ops):
                 plots.fast_bars(ax, ops.vocab.decode(top), shown[top], title, color)
         caption = (f"E[{focus}] shares {len(tops[0] & tops[1])} of its top {k} words with the "
                    f"context-free row S[{focus}] and {len(tops[0] & tops[2])} with the full "
-                   f"two-hop row (Q S²)[{focus}], whose paths may pass through any word."
+                   f"two-hop row (O S²)[{focus}], whose paths may pass through any word."
                    + ("  The sentence's own words are left out." if hide_sentence else ""))
         return fig, caption
 
@@ -223,34 +225,48 @@ def predictions_explorer(ops=None) -> Explorer:
         "hide_sentence": widgets.Checkbox(value=True, description="leave out sentence words"),
     }
     return Explorer(make_draw_predictions(ops), controls,
-                    "Predictions E = M (Q S) against the context-free row of S (Lee)")
+                    "Predictions E = M (O S) against the context-free row of S (Lee)")
 
 
-def kl_sweep(counted=None, dims=KL_DIMS, **sample):
-    """Mean KL(R ‖ GloVe attention) per d on sampled Lee windows: (dims, means, fits).
+def default_sweep(dims=KL_DIMS):
+    """(dims, means, fits) of `projection.glove_kl_sweep` on the KL_SAMPLE Lee windows.
 
-    Windows come from `projection.sample_sentences` (defaults KL_SAMPLE); the fits from the
-    disk cache (`data.lee_glove(dim=d)`, 50 epochs, trained on first use).
+    For building the explorer outside the notebook (tests, benchmarks); the notebook computes
+    the same sweep in view and passes it in.
     """
-    counted = data.lee() if counted is None else counted
-    sample = {**KL_SAMPLE, **sample}
-    windows = projection.sample_sentences(counted.docs, **sample)
+    lee = data.lee()
     fits = {d: data.lee_glove(dim=d) for d in dims}
-    means = np.array([
-        np.nanmean(np.concatenate([
-            projection.restricted_kl(counted.X, w, projection.glove_logits(fits[d], w))
-            for w in windows]))
-        for d in dims])
-    return tuple(dims), means, fits
+    windows = projection.sample_sentences(lee.docs, **KL_SAMPLE)
+    per_window = projection.glove_kl_sweep(lee.X, windows, fits)
+    return tuple(dims), np.array([per_window[d].mean() for d in dims]), fits
+
+
+def kl_panel(ax, dims, means):
+    """The mean-KL-against-d curve with axes and ticks, drawn once; returns the marker line."""
+    x = np.log(dims)
+    ax.plot(x, means, "o-", color="C0", label="mean over windows")
+    (marker,) = ax.plot([], [], "s", color="C3", label="this sentence")
+    ax.set_xlim(x[0] - 0.3, x[-1] + 0.3)
+    ax.set_ylim(0, 1.3 * max(means))
+    ax.set_xticks(x, [str(d) for d in dims], fontsize=8)
+    ax.yaxis.set_major_locator(MaxNLocator(4))
+    ax.tick_params(axis="y", labelsize=8)
+    ax.set_xlabel("GloVe width d (log scale)", fontsize=9)
+    ax.set_ylabel("mean KL(R ‖ A), nats", fontsize=9)
+    ax.legend(fontsize=8, loc="upper right", frameon=False)
+    return marker
 
 
 def make_draw_glove_kl(ops, dims, means, fits):
     """A drawing function (sentence, d) -> (Figure, caption) over precomputed fits."""
+    means = np.asarray(means, dtype=float)
     canvas = panels(12.0, 4.0, ncols=2)
-    canvas.axes[0].set_position([0.07, 0.24, 0.55, 0.66])
-    canvas.axes[1].set_position([0.7, 0.24, 0.29, 0.66])
-    canvas.axes[1].set_xticks([])
-    canvas.axes[1].set_yticks([])
+    canvas.axes[0].set_position([0.07, 0.24, 0.52, 0.66])
+    canvas.axes[1].set_position([0.71, 0.24, 0.27, 0.62])
+    low, high = colour_strip(canvas.fig, [0.6, 0.3, 0.008, 0.5], "magma")
+    low.set_text("0")
+    high.set_text("1")
+    marker = kl_panel(canvas.axes[1], dims, means)
 
     def draw_glove_kl(sentence_text=ATTENTION_SENTENCE, d=50):
         """Exact restricted conditional, GloVe attention of width d, and mean KL against d."""
@@ -266,38 +282,39 @@ def make_draw_glove_kl(ops, dims, means, fits):
         total = counts.sum(axis=1, keepdims=True)
         R = np.divide(counts, total, out=np.full_like(counts, np.nan), where=total > 0)
         A = softmax(projection.glove_logits(fits[d], ids))
-        fig, axes = canvas.clear(axes=[1])
         side_by_side(canvas, 0, R, A, words, "exact restricted P(t_j | t_i)",
                      f"softmax(w·w̃ + b̃), d = {d}", row_names=True)
-        ax = axes[1]
-        x = np.log(dims)
-        ax.plot(x, means, "o-", color="C0")
-        ax.plot([np.log(d)], [np.nanmean(kl)], "s", color="C3")
-        ax.set_xlim(x[0] - 0.3, x[-1] + 0.8)
-        ax.set_ylim(0, 1.25 * max(means.max(), np.nanmean(kl)))
-        ax.text(0.5, 1.02, f"mean KL(R ‖ A), nats, d = {dims[0]} … {dims[-1]} (log)", fontsize=9,
-                transform=ax.transAxes, ha="center", va="bottom")
+        here = float(np.nanmean(kl))
+        marker.set_data([np.log(d)], [here])
+        ax = canvas.axes[1]
+        top = 1.3 * max(means.max(), here)
+        if ax.get_ylim()[1] != top:
+            ax.set_ylim(0, top)
         sweep = ", ".join(f"d={dim}: {mean:.3f}" for dim, mean in zip(dims, means, strict=True))
-        caption = (f"d = {d}: mean KL on this sentence {np.nanmean(kl):.4f} nats, over the "
+        caption = (f"d = {d}: mean KL on this sentence {here:.4f} nats, over the "
                    f"sampled Lee windows {means[list(dims).index(d)]:.4f} nats.\n"
                    f"Right: blue = mean over the sampled Lee windows ({sweep}); red = this "
                    "sentence at the chosen d.")
-        return fig, caption
+        return canvas.fig, caption
 
     return draw_glove_kl
 
 
 def glove_kl_explorer(ops=None, sweep=None) -> Explorer:
-    """A d slider and a sentence box for `draw_glove_kl`; the sweep is computed once here."""
+    """A d slider and a sentence box for `draw_glove_kl`.
+
+    `sweep` is (dims, mean KL per d, {d: GloVe fit}), as the notebook computes it; by default
+    `default_sweep()`.
+    """
     ops = lee_operators() if ops is None else ops
-    dims, means, fits = kl_sweep() if sweep is None else sweep
+    dims, means, fits = default_sweep() if sweep is None else sweep
     controls = {
         "sentence_text": widgets.Text(value=ATTENTION_SENTENCE, continuous_update=False,
                                       description="sentence",
                                       layout=widgets.Layout(width="420px")),
         "d": widgets.SelectionSlider(options=list(dims), value=50, description="GloVe d"),
     }
-    return Explorer(make_draw_glove_kl(ops, dims, means, fits), controls,
+    return Explorer(make_draw_glove_kl(ops, tuple(dims), means, fits), controls,
                     "GloVe attention against the exact restricted conditional (Lee)")
 
 
@@ -305,10 +322,10 @@ UNIQUENESS_SENTENCE = "fish swim near the muddy bank"
 
 
 def draw_uniqueness(sentence_text=UNIQUENESS_SENTENCE, noise=0.1, repeat=False, canvas=None):
-    """Errors ‖S − Qᵀ B Q‖² of perturbed B around M on the toy corpus (S = PPMI).
+    """Errors ‖S − Oᵀ B O‖² of perturbed B around M on the toy corpus (S = PPMI).
 
     40 random perturbations M + noise·Z are always worse than M when tokens are distinct. With
-    `repeat`, the first word is appended again: the lift Qᵀ M Q then counts that word's entries
+    `repeat`, the first word is appended again: the lift Oᵀ M O then counts that word's entries
     several times, so some random perturbations beat M, and perturbations that only move weight
     between the two copies leave the error unchanged: no B is singled out.
     `canvas` (from `panels`) is redrawn in place, by default a new one. Returns (Figure, caption).
@@ -321,11 +338,11 @@ def draw_uniqueness(sentence_text=UNIQUENESS_SENTENCE, noise=0.1, repeat=False, 
         ids = np.append(ids, ids[0])
     S = cooccurrence.ppmi(toy.X).toarray()  # (|V|, |V|), small
     n = ids.size
-    Q = projection.selector(ids, S.shape[0])  # (n, |V|)
+    O = projection.selector(ids, S.shape[0])  # (n, |V|)
     M = projection.project(S, ids)
 
-    def error(B):  # ‖S − Qᵀ B Q‖², = projection.approximation_error(S, ids, B)
-        return float(np.sum((S - Q.T @ B @ Q) ** 2))
+    def error(B):  # ‖S − Oᵀ B O‖², = projection.approximation_error(S, ids, B)
+        return float(np.sum((S - O.T @ B @ O) ** 2))
 
     best = error(M)
     rng = np.random.default_rng(0)
