@@ -3,12 +3,18 @@
     python3 course.py lab      make .venv, install the course, open JupyterLab on notebooks/
     python3 course.py test     make .venv, install the course and its test tools, run every test
     python3 course.py real-model   add the optional extra for notebook 08 (torch CPU, about 1 GB)
-    python3 course.py slides   turn every notebook into a reveal.js deck in slides/ (offline)
+    python3 course.py slides   every notebook as a reveal.js deck in slides/ (offline, with notes)
+    python3 course.py student [DIR]   a learners' copy (no solutions, predictions blank) in student/
+    python3 course.py assignments [DIR]  nbgrader source notebooks in nbgrader/ (instructor extra)
     python3 course.py test-oldest  unit tests against the oldest versions requirements.txt allows
 
-Everything is installed into ./.venv (./.venv-oldest for test-oldest); nothing globally.
+Everything is installed into ./.venv (./.venv-oldest for test-oldest); nothing globally. A stamp
+in the venv records what was installed from which requirement files: a command whose files have
+not changed since skips pip, so it works offline.
 """
 
+import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -31,29 +37,85 @@ def run(*args, **kwargs):
         sys.exit(code)
 
 
-def ensure_venv(requirements, env_dir=VENV, constraints=None):
-    """Create the venv if needed and install the course package with the given requirements."""
+STAMP = ".course-installed.json"  # inside the venv: {requirement file: fingerprint}
+
+
+def included_files(requirements) -> list[str]:
+    """`requirements` and every file it pulls in with `-r`, recursively (repository-relative)."""
+    files, todo = [], [requirements]
+    while todo:
+        name = todo.pop()
+        if name in files:
+            continue
+        files.append(name)
+        for line in (ROOT / name).read_text().splitlines():
+            parts = line.split("#")[0].split()
+            if len(parts) == 2 and parts[0] in ("-r", "--requirement"):
+                todo.append(str((ROOT / name).parent.joinpath(parts[1]).relative_to(ROOT)))
+    return files
+
+
+def fingerprint(requirements, constraints=None) -> str:
+    """Hash of the requirement files (with their `-r` includes), constraints and pyproject.toml."""
+    digest = hashlib.sha256()
+    for name in [*included_files(requirements), constraints, "pyproject.toml"]:
+        if name:
+            digest.update(name.encode() + b"\0" + (ROOT / name).read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def ensure_venv(*requirements, env_dir=VENV, constraints=None):
+    """Create the venv if needed; pip-install the course with the requirement files whose
+    fingerprint differs from the venv's stamp (none: pip is skipped, nothing is downloaded)."""
     if sys.version_info < (3, 10):  # noqa: UP036 (runs before the venv exists)
         sys.exit("The course needs Python 3.10 or newer; this is " + sys.version.split()[0])
     python = env_dir / PYTHON.relative_to(VENV)
+    stamp_path = env_dir / STAMP
     if not python.exists():
         venv.create(env_dir, with_pip=True)
+        stamp_path.unlink(missing_ok=True)
+    try:
+        stamps = json.loads(stamp_path.read_text())
+    except (OSError, ValueError):
+        stamps = {}
+    stale = [r for r in requirements if stamps.get(r) != fingerprint(r, constraints)]
+    if not stale:
+        print(f"{env_dir.name} is up to date with {', '.join(requirements)}: pip skipped.",
+              flush=True)
+        return
     pins = ["-c", constraints] if constraints else []
-    run(python, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
-    run(python, "-m", "pip", "install", "--quiet", *pins, "-r", requirements, "-e", ".")
+    if not stamps:
+        run(python, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+    files = [arg for r in stale for arg in ("-r", r)]
+    run(python, "-m", "pip", "install", "--quiet", *pins, *files, "-e", ".")
+    for r in stale:
+        for name in included_files(r):
+            stamps[name] = fingerprint(name, constraints)
+    stamp_path.write_text(json.dumps(stamps, indent=1, sort_keys=True) + "\n")
+
+
+def root_flags() -> list[str]:
+    """`--allow-root` when the effective user is root (containers, many cloud machines)."""
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        print("Running as root: passing --allow-root to JupyterLab.", flush=True)
+        return ["--allow-root"]
+    return []
 
 
 def lab(extra):
+    """JupyterLab on the course folder (or on a --ServerApp.root_dir given after `lab`)."""
     ensure_venv("requirements.txt")
-    run(PYTHON, "-m", "jupyter", "lab", f"--ServerApp.root_dir={ROOT}",
-        "--LabApp.default_url=/lab/tree/notebooks/01_cooccurrence.ipynb", *extra)
+    own_root = any(a.startswith("--ServerApp.root_dir") for a in extra)
+    root = [] if own_root else [f"--ServerApp.root_dir={ROOT}"]
+    run(PYTHON, "-m", "jupyter", "lab", *root,
+        "--LabApp.default_url=/lab/tree/notebooks/01_cooccurrence.ipynb", *root_flags(), *extra)
 
 
 def test(extra):
     ensure_venv("requirements-dev.txt")
     env = dict(os.environ)
     env.pop("MPLBACKEND", None)
-    run(PYTHON, "-m", "ruff", "check", "src", "tests", "benchmarks", "course.py")
+    run(PYTHON, "-m", "ruff", "check", "src", "tests", "benchmarks", "courseware", "course.py")
     run(PYTHON, "-m", "pytest", "--nbval", "--nbval-cell-timeout=300", *extra, env=env)
 
 
@@ -68,25 +130,38 @@ def test_oldest(extra):
     run(OLDEST_PYTHON, "-m", "pytest", "tests", "--ignore=tests/test_browser.py", *extra, env=env)
 
 
+def absolute(extra):
+    """Arguments with a folder (not an option) made absolute, since commands run from ROOT."""
+    return [a if a.startswith("-") else str(Path(a).resolve()) for a in extra]
+
+
 def slides(extra):
-    """Every notebook as a reveal.js deck in slides/, reveal.js embedded: no network needed."""
+    """Every notebook as a reveal.js deck in slides/ (or the folder given), built in memory from
+    the notebooks: slides that fit 1280×720, speaker notes from docs/teaching, local MathJax."""
+    ensure_venv("requirements.txt", "requirements-instructor.txt")
+    run(PYTHON, "-m", "courseware.decks", *absolute(extra))
+
+
+def student(extra):
+    """A learners' copy in student/ (or the folder given): no solutions, `predict` outputs
+    cleared, self-checks working."""
     ensure_venv("requirements.txt")
-    notebooks = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-    run(PYTHON, "-m", "jupyter", "nbconvert", "--to", "slides", "--output-dir", "slides",
-        "--TemplateExporter.extra_template_basedirs=slides_template", "--template",
-        "course_reveal", "--SlidesExporter.reveal_theme=white",
-        "--SlidesExporter.reveal_url_prefix=embedded", *extra, *notebooks)
-    print(f"{len(notebooks)} decks in slides/: open slides/NN_topic.slides.html in a browser "
-          "(arrow keys move, S opens the speaker view, F goes full screen).")
+    run(PYTHON, "-m", "courseware.student", *absolute(extra))
+
+
+def assignments(extra):
+    """nbgrader source notebooks in nbgrader/ (or the folder given); installs the instructor
+    extra (nbgrader, MathJax for the decks) into .venv."""
+    ensure_venv("requirements.txt", "requirements-instructor.txt")
+    run(PYTHON, "-m", "courseware.assignments", *absolute(extra))
 
 
 def real_model(extra):
-    ensure_venv("requirements.txt")
-    run(PYTHON, "-m", "pip", "install", "--quiet", "-r", "requirements-real-model.txt", *extra)
+    ensure_venv("requirements.txt", "requirements-real-model.txt")
 
 
 COMMANDS = {"lab": lab, "test": test, "real-model": real_model, "slides": slides,
-            "test-oldest": test_oldest}
+            "student": student, "assignments": assignments, "test-oldest": test_oldest}
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:

@@ -7,7 +7,7 @@ Introduced in 03_projection.
 import numpy as np
 
 from .. import cooccurrence, corpus, data, projection
-from .base import Feedback, compare_arrays, compare_number, unanswered
+from .base import Feedback, close, compare_arrays, compare_number, trap, unanswered
 
 EXERCISE_1_SENTENCE = "the river bank was muddy"
 EXERCISE_2_SENTENCE = "fish swim near the bank"
@@ -19,6 +19,18 @@ EXERCISE_3_SHIFTS = {
     "e": "multiply every logit by 2",
 }
 EXERCISE_4_SENTENCE = "the bank the river"
+SMOOTHING = 1.0  # what the notebook's key-identity cells add to X (a trap for the exercises)
+SMOOTHED = ("the smoothed X from an earlier cell", "the notebook's cells on the key identity "
+            f"add {SMOOTHING} to every count; this exercise uses the counts themselves, toy.X.")
+HINTS_1 = ("M[i, j] compares the sentence's i-th and j-th words: which entry of S is that?",
+           "M[i, j] = S[t_i, t_j], with t the sentence's ids in toy.vocab and S the dense PPMI "
+           "matrix of the toy counts.",
+           "index both axes of S with the ids at once: S[np.ix_(ids, ids)].")
+HINTS_2 = ("softmax of log counts is a ratio of counts: which counts, and divided by what?",
+           "read X[bank, t_j] for the 5 positions (bank included) and divide by their sum.")
+HINTS_4 = ("both copies of 'the' get the same logit; add their weights.",
+           "c_w P(w | bank) / Σ_w' c_w' P(w' | bank) with c_the = 2; the sum runs over the "
+           "four positions.")
 
 
 def _toy_ids(text):
@@ -27,7 +39,7 @@ def _toy_ids(text):
 
 
 def expected_1() -> np.ndarray:
-    """M = Q S Qᵀ (5, 5) for EXERCISE_1_SENTENCE with S = PPMI of the toy counts."""
+    """M = O S Oᵀ (5, 5) for EXERCISE_1_SENTENCE with S = PPMI of the toy counts."""
     toy, ids = _toy_ids(EXERCISE_1_SENTENCE)
     return projection.project(cooccurrence.ppmi(toy.X), ids)
 
@@ -43,12 +55,9 @@ def check_1(answer) -> Feedback:
     except (TypeError, ValueError):
         return Feedback(False, "your M should be an array of numbers.")
     if got.shape == (len(ids), len(toy.vocab)):
-        return Feedback(False, "that is Q S, one full row of S per position (n, |V|); keep only "
+        return Feedback(False, "that is O S, one full row of S per position (n, |V|); keep only "
                                "the sentence's columns too: S[np.ix_(ids, ids)].")
-    return compare_arrays(
-        answer, expected_1(),
-        "encode the sentence with toy.vocab, take S = cooccurrence.ppmi(toy.X).toarray() and "
-        "index both axes with the ids: S[np.ix_(ids, ids)].", what="M")
+    return compare_arrays(answer, expected_1(), HINTS_1, what="M")
 
 
 def expected_2() -> np.ndarray:
@@ -70,13 +79,14 @@ def check_2(answer) -> Feedback:
         got = np.asarray(answer, dtype=float)
     except (TypeError, ValueError):
         return Feedback(False, "your row should be 5 numbers, one per position.")
-    if got.shape == (5,) and np.allclose(got, row[ids] / row.sum()):
-        return Feedback(False, "those are P(t_j | bank) over the whole vocabulary; they do not "
-                               "sum to 1 over the sentence. Renormalise over the 5 positions.")
-    return compare_arrays(
-        answer, expected_2(),
-        "read the counts X[bank, t_j] for the 5 positions (bank included) and divide by their "
-        "sum; that is softmax of their logs.", what="attention row")
+    if close(got, row[ids] / row.sum()):
+        return trap("normalising over the whole vocabulary", "those are P(t_j | bank) over "
+                    "all |V| words; they do not sum to 1 over the sentence. Renormalise over "
+                    "the 5 positions.")
+    smoothed = row[ids] + SMOOTHING
+    if close(got, smoothed / smoothed.sum()):
+        return trap(*SMOOTHED)
+    return compare_arrays(answer, expected_2(), HINTS_2, what="attention row")
 
 
 def check_3(answer) -> Feedback:
@@ -113,19 +123,21 @@ def expected_4() -> float:
 def check_4(answer) -> Feedback:
     """Exercise 4: the attention mass "bank" gives to "the" (both copies) in a repeated sentence."""
     toy, ids = _toy_ids(EXERCISE_4_SENTENCE)
-    hint = ("use c_w P(w | bank) / Σ_w' c_w' P(w' | bank) with c_the = 2: each copy of 'the' "
-            "gets the same logit, so it counts twice.")
     try:
         value = float(answer) if answer is not None else None
     except (TypeError, ValueError):
         value = None
-    if value is not None:
+    if value is not None and not close(value, expected_4()):
         u, the = toy.vocab.index["bank"], toy.vocab.index["the"]
         X = toy.X.toarray()
         words = np.unique(ids)
-        once = X[u, the] / X[u, words].sum()
-        if np.isclose(value, once):
-            hint = "you counted 'the' once; the sentence has two copies and each is a key."
-        elif np.isclose(value, X[u, the] / (X[u, ids].sum())):
-            hint = "that is the weight of one copy; add the other copy's weight too."
-    return compare_number(answer, expected_4(), hint, atol=1e-6, what="weight")
+        if close(value, X[u, the] / X[u, words].sum()):
+            return trap("counting 'the' once", "the sentence has two copies of 'the' and each "
+                        "is a key: you counted 'the' once, in the numerator and the sum.")
+        if close(value, X[u, the] / (X[u, ids].sum())):
+            return trap("one copy only", "that is the weight of one copy of 'the'; add the "
+                        "other copy's weight too.")
+        Xs = X + SMOOTHING
+        if close(value, 2 * Xs[u, the] / Xs[u, ids].sum()):
+            return trap(*SMOOTHED)
+    return compare_number(answer, expected_4(), HINTS_4, atol=1e-6, what="weight")
