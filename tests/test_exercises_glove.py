@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from helpers import cooccurrence, data, glove
+from helpers import bilinear, cooccurrence, data, glove
 from helpers.exercises import glove as ex
 
 
@@ -47,7 +47,10 @@ def test_check_3():
 def test_check_4():
     fit = data.lee_glove(x_max=100.0, direction="right")
     S = fit.W @ fit.W_context.T
-    assert ex.check_4(np.linalg.norm(S - S.T) / np.linalg.norm(S))
+    share = bilinear.energy_fractions(S)[1]
+    assert ex.check_4(share)
+    assert "‖S − Sᵀ‖ / ‖S‖" in ex.check_4(np.linalg.norm(S - S.T) / np.linalg.norm(S)).message
+    assert "symmetric share" in ex.check_4(1 - share).message
     sym = data.lee_glove(x_max=100.0)
-    S = sym.W @ sym.W_context.T
-    assert "symmetric model" in ex.check_4(np.linalg.norm(S - S.T) / np.linalg.norm(S)).message
+    sym_share = bilinear.energy_fractions(sym.W @ sym.W_context.T)[1]
+    assert "symmetric model" in ex.check_4(sym_share).message

@@ -103,3 +103,39 @@ def test_progress_bar_follows_training():
     bar, callback = wg.progress_bar(6)
     glove.train(data.toy().X, dim=2, epochs=6, progress=callback)
     assert bar.value == bar.max == 6 and bar.description.startswith("cost ")
+
+
+def test_toy_fit_labels_do_not_overlap_and_axes_are_equal():
+    fig, _ = wg.draw_toy_fit()
+    right = fig.axes[1]
+    renderer = fig.canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in right.texts if t.get_text() in wg.TOY_SHOWN]
+    assert len(boxes) == len(wg.TOY_SHOWN)
+    assert not any(a.overlaps(b) for k, a in enumerate(boxes) for b in boxes[k + 1:])
+    (x0, x1), (y0, y1) = right.get_xlim(), right.get_ylim()
+    box = right.get_window_extent(renderer)
+    assert np.isclose((x1 - x0) / box.width, (y1 - y0) / box.height, rtol=1e-6)
+
+
+def test_label_points_places_crowded_labels_apart():
+    from matplotlib.figure import Figure
+    fig = Figure(figsize=(4, 3))
+    ax = fig.subplots()
+    xy = np.array([[0.0, 0.0], [0.01, 0.0], [0.0, 0.01], [0.02, 0.02], [1.0, 1.0]])
+    ax.set(xlim=(-0.5, 1.5), ylim=(-0.5, 1.5))
+    texts = wg.label_points(ax, xy, ["alpha", "beta", "gamma", "delta", "far"])
+    renderer = fig.canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in texts]
+    assert not any(a.overlaps(b) for k, a in enumerate(boxes) for b in boxes[k + 1:])
+    assert wg.place_labels(ax, texts, xy) == 0
+
+
+def test_equal_limits_give_one_scale():
+    from matplotlib.figure import Figure
+    fig = Figure(figsize=(6, 3))
+    ax = fig.subplots()
+    (x0, x1), (y0, y1) = wg.equal_limits(ax, np.array([0.0, 0.0]), np.array([1.0, 1.0]))
+    position = ax.get_position()
+    width, height = position.width * 6, position.height * 3
+    assert np.isclose((x1 - x0) / width, (y1 - y0) / height)
+    assert x0 <= 0 and x1 >= 1 and y0 <= 0 and y1 >= 1

@@ -89,25 +89,35 @@ def check_3(answer) -> Feedback:
     return compare_number(answer, expected, hint, atol=1e-9, what="cost")
 
 
+def skew_share(S) -> float:
+    """‖S_skew‖_F² / ‖S‖_F² with S_skew = (S − Sᵀ) / 2, for a square (n, n) array S."""
+    skew = (S - S.T) / 2
+    return float(np.sum(skew**2) / np.sum(S**2))
+
+
 def expected_4() -> float:
-    """‖S − Sᵀ‖_F / ‖S‖_F for S = W W̃ᵀ of the right-only Lee model."""
+    """The antisymmetric share ‖S_skew‖_F² / ‖S‖_F² of S = W W̃ᵀ, right-only Lee model."""
     fit = data.lee_glove(x_max=100.0, direction="right")
-    S = fit.W @ fit.W_context.T
-    return float(np.linalg.norm(S - S.T) / np.linalg.norm(S))
+    return skew_share(fit.W @ fit.W_context.T)
 
 
 def check_4(answer) -> Feedback:
-    """Exercise 4: the asymmetry of the fitted scores S = W W̃ᵀ on right-only counts."""
+    """Exercise 4: the antisymmetric share of the fitted scores S = W W̃ᵀ on right-only counts."""
     missing = unanswered(answer)
     if missing is not None:
         return missing
     symmetric = data.lee_glove(x_max=100.0)
-    S = symmetric.W @ symmetric.W_context.T
-    wrong_model = float(np.linalg.norm(S - S.T) / np.linalg.norm(S))
-    hint = "S = fit.W @ fit.W_context.T; then np.linalg.norm(S - S.T) / np.linalg.norm(S)."
+    expected = expected_4()
+    hints = {skew_share(symmetric.W @ symmetric.W_context.T):
+             "that is the symmetric model; use data.lee_glove(..., direction='right').",
+             2 * np.sqrt(expected): "that is ‖S − Sᵀ‖ / ‖S‖; the share is the squared norm of "
+                                    "(S − Sᵀ) / 2 over the squared norm of S.",
+             1 - expected: "that is the symmetric share; use S_skew = (S - S.T) / 2."}
+    hint = ("S = fit.W @ fit.W_context.T, S_skew = (S - S.T) / 2; then "
+            "np.sum(S_skew**2) / np.sum(S**2).")
     try:
-        if np.isclose(float(answer), wrong_model, rtol=1e-6):
-            hint = "that is the symmetric model; use data.lee_glove(..., direction='right')."
+        value = float(answer)
+        hint = next((h for v, h in hints.items() if np.isclose(value, v, rtol=1e-6)), hint)
     except (TypeError, ValueError):
         pass
-    return compare_number(answer, expected_4(), hint, atol=1e-6, what="asymmetry")
+    return compare_number(answer, expected, hint, atol=1e-6, what="antisymmetric share")

@@ -9,6 +9,7 @@ lists a word's cosine neighbours in a chosen vector set of a trained Lee model.
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
 from .. import data, evaluate, glove
@@ -20,6 +21,73 @@ TOY_SHOWN = ("bank", "river", "water", "muddy", "fish", "loan", "money", "intere
              "approved", "the", "of", "grassy")
 VECTOR_SETS = ("W + W̃", "W", "W̃")
 NEIGHBOUR_EXAMPLES = ("fire", "police", "government", "australia", "president", "afghanistan")
+
+
+# label offsets tried in turn, in points from the dot: (dx, dy, ha, va), then farther out
+LABEL_OFFSETS = ((4, 2, "left", "bottom"), (4, -2, "left", "top"), (-4, 2, "right", "bottom"),
+                 (-4, -2, "right", "top"), (0, 5, "center", "bottom"), (0, -5, "center", "top"),
+                 (5, 0, "left", "center"), (-5, 0, "right", "center"))
+
+
+def place_labels(ax, texts, xy):
+    """Move each Text of `texts` next to its point of `xy` (k, 2) so that no two labels overlap.
+
+    Greedy, in the given order (put the labels that matter most first): each label takes the
+    first offset of `LABEL_OFFSETS` (scaled 1, 2, 3, 4, 6 times) whose box lies inside the axes and
+    meets no label placed before it; if none is free it takes the first offset. Call it after
+    the axes' limits and aspect are final. Returns the number of labels with no free spot.
+    """
+    canvas = ax.figure.canvas
+    if not hasattr(canvas, "get_renderer"):
+        canvas = FigureCanvasAgg(ax.figure)
+    renderer = canvas.get_renderer()
+    ax.apply_aspect()
+    inside = ax.get_window_extent(renderer)
+    to_data = ax.transData.inverted()
+    points = ax.figure.dpi / 72  # pixels per point
+    candidates = [(scale * dx, scale * dy, ha, va) for scale in (1, 2, 3, 4, 6)
+                  for dx, dy, ha, va in LABEL_OFFSETS]
+    placed, crowded = [], 0
+
+    def put(text, px, py, dx, dy, ha, va):
+        text.set_position(to_data.transform((px + dx * points, py + dy * points)))
+        text.set_horizontalalignment(ha)
+        text.set_verticalalignment(va)
+        return text.get_window_extent(renderer)
+
+    for text, point in zip(texts, np.asarray(xy, dtype=float), strict=True):
+        px, py = ax.transData.transform(point)
+        for candidate in candidates:
+            box = put(text, px, py, *candidate)
+            if (box.x0 >= inside.x0 and box.x1 <= inside.x1 and box.y0 >= inside.y0
+                    and box.y1 <= inside.y1 and not any(box.overlaps(b) for b in placed)):
+                break
+        else:
+            crowded += 1
+            box = put(text, px, py, *candidates[0])
+        placed.append(box)
+    return crowded
+
+
+def equal_limits(ax, low, high, pad=0.12):
+    """Axis limits ((x0, x1), (y0, y1)) that hold the box `low`..`high` (2,) with a margin of
+    `pad` of its size and give one data unit the same length on both axes of `ax`."""
+    position = ax.get_position()
+    box = position.width * ax.figure.get_figwidth() / (position.height * ax.figure.get_figheight())
+    centre = (np.asarray(low, dtype=float) + high) / 2
+    size = (1 + 2 * pad) * (np.asarray(high, dtype=float) - low) + 1e-9
+    size = np.maximum(size, [size[1] * box, size[0] / box])  # widen the short side
+    return tuple(zip(centre - size / 2, centre + size / 2, strict=True))
+
+
+def label_points(ax, xy, labels, fontsize=8, **style):
+    """Write `labels` beside the points `xy` (k, 2) of `ax` without overlaps (`place_labels`).
+
+    Returns the list of Text artists. Introduced in 02_glove.
+    """
+    texts = [ax.text(0, 0, label, fontsize=fontsize, **style) for label in labels]
+    place_labels(ax, texts, xy)
+    return texts
 
 
 def progress_bar(total, description="epoch"):
@@ -117,7 +185,7 @@ def weighting_explorer(counts=None) -> Explorer:
     return Explorer(draw, controls, "GloVe's weighting f(x) over the Lee counts")
 
 
-TOY_FIT_LAYOUT = {"left": 0.02, "right": 0.98, "bottom": 0.04, "top": 0.9, "wspace": 0.08}
+TOY_FIT_LAYOUT = {"left": 0.08, "right": 0.98, "bottom": 0.15, "top": 0.9, "wspace": 0.12}
 
 
 def draw_toy_fit(x_max=10.0, alpha=0.75, learning_rate=0.05, epochs=200, vectors="W + W̃",
@@ -139,14 +207,18 @@ def draw_toy_fit(x_max=10.0, alpha=0.75, learning_rate=0.05, epochs=200, vectors
     fig, (left, right) = canvas.clear(axes=[0])
     left.plot(np.arange(1, epochs + 1), fit.costs, color="C0")
     if not left.get_xlabel():
-        left.set_xticks([])
-        left.set_yticks([])
+        left.set_xlabel("epoch", fontsize=8)
+        left.set_ylabel("cost", fontsize=8)
+        left.tick_params(labelsize=7)
         right.set_xticks([])
         right.set_yticks([])
-    left.set_xlim(1, max(epochs, 2))
     top = 1.05 * float(np.max(fit.costs)) or 1.0
+    left.set_xlim(1, max(epochs, 2))
     left.set_ylim(0, top)
-    left.text(0.5, 1.02, f"cost (mean ½·f·error²), epochs 1 … {epochs}, y from 0 to {top:.3g}",
+    left.xaxis.set_major_locator(FixedLocator([1, max(epochs, 2) // 2, max(epochs, 2)]))
+    left.yaxis.set_major_locator(FixedLocator([0.0, top / 2, top]))
+    left.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:.2g}"))
+    left.text(0.5, 1.02, "cost (mean ½·f·error²) per epoch",
               transform=left.transAxes, ha="center", va="bottom", fontsize=10)
     reused = canvas.reused.get("points")
     if reused is None or reused[0] != tuple(words):  # first draw: make the artists once
@@ -160,14 +232,12 @@ def draw_toy_fit(x_max=10.0, alpha=0.75, learning_rate=0.05, epochs=200, vectors
                        fontsize=10))
     _, dots, labels, title = reused
     dots.set_offsets(points)
-    nudge = 0.015 * np.ptp(points, axis=0)  # a label just above right of its point
-    for label, position in zip(labels, points + nudge, strict=True):
-        label.set_position(position)
-    title.set_text(f"toy words, {vectors} (d = 2; axes through 0)")
+    title.set_text(f"toy words, {vectors} (d = 2; equal axes through 0)")
     low, high = np.minimum(points.min(axis=0), 0), np.maximum(points.max(axis=0), 0)
-    pad = 0.12 * (high - low) + 1e-9
-    right.set_xlim(low[0] - pad[0], high[0] + pad[0])
-    right.set_ylim(low[1] - pad[1], high[1] + pad[1])
+    (x0, x1), (y0, y1) = equal_limits(right, low, high)
+    right.set_xlim(x0, x1)
+    right.set_ylim(y0, y1)
+    place_labels(right, labels, points)
     caption = (f"cost {fit.costs[0]:.4f} after epoch 1, {fit.costs[-1]:.4f} after epoch "
                f"{epochs}; max X on the toy corpus = {toy.X.max():.2f}, so f <= "
                f"{glove.weighting(toy.X.max(), x_max, alpha):.2f}.")
