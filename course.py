@@ -6,6 +6,7 @@
     python3 course.py slides   every notebook as a reveal.js deck in slides/ (offline, with notes)
     python3 course.py student [DIR]   a learners' copy (no solutions, predictions blank) in student/
     python3 course.py assignments [DIR]  nbgrader source notebooks in nbgrader/ (instructor extra)
+    python3 course.py site [DIR]   the course as a static website in build/site/ (offline)
     python3 course.py test-oldest  unit tests against the oldest versions requirements.txt allows
 
 Everything is installed into ./.venv (./.venv-oldest for test-oldest); nothing globally. A stamp
@@ -156,12 +157,20 @@ def assignments(extra):
     run(PYTHON, "-m", "courseware.assignments", *absolute(extra))
 
 
+def site(extra):
+    """The course as a static website in build/site/ (or the folder given), from the committed
+    notebooks without executing them; installs the site extra (requirements-site.txt)."""
+    ensure_venv("requirements.txt", "requirements-site.txt")
+    run(PYTHON, "-m", "courseware.site", *absolute(extra))
+
+
 def real_model(extra):
     ensure_venv("requirements.txt", "requirements-real-model.txt")
 
 
 COMMANDS = {"lab": lab, "test": test, "real-model": real_model, "slides": slides,
-            "student": student, "assignments": assignments, "test-oldest": test_oldest}
+            "student": student, "assignments": assignments, "site": site,
+            "test-oldest": test_oldest}
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:

@@ -123,4 +123,6 @@ def build(output: Path = BUILD / "site") -> Path:
 
 
 if __name__ == "__main__":
-    print(build())
+    page = build(Path(sys.argv[1]) if len(sys.argv) > 1 else BUILD / "site")
+    print(f"The site is in {page.parent}: open {page} in a browser, or copy the folder to any "
+          "static file host.")
