@@ -2,10 +2,8 @@
 
 import html
 
-import numpy as np
 import pytest
 
-from helpers import positions
 from helpers.widgets import positions as wp
 
 
@@ -75,11 +73,3 @@ def test_kernel_caption_reports_toeplitz(explorers):
     explorer = explorers["kernel"]
     explorer.controls["d"].value = 16
     assert "Toeplitz (depends on q − p only): True" in html.unescape(explorer.caption.value)
-
-
-def test_offset_data_profiles():
-    od = wp.offset_data(K=4)
-    assert od.information.shape == od.baseline.shape == od.determiner_bits.shape == (4,)
-    assert od.information[0] > od.information[-1] > 0
-    assert od.determiner_bits[0] > od.determiner_bits[1]
-    assert np.isclose(od.information[0], positions.mutual_information(od.X_offsets[0]))

@@ -75,7 +75,7 @@ def test_rank_caption_reports_the_error_curves(explorers):
 
 
 def test_scaling_keeps_variance_near_one():
-    draw = qkv.make_draw_scaling(qkv.scaling_logits())
+    draw = qkv.make_draw_scaling(bilinear.random_logits(qkv.DIMENSIONS))
     for d_k in (4, 256):
         _, caption = draw(d_k=d_k, scaled=True)
         variance = float(caption.split("logit variance ")[1].split()[0])

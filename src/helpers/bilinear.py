@@ -70,6 +70,27 @@ def top_directional_pairs(S, k=10, allowed=None):
     return np.column_stack(np.unravel_index(flat, S_skew.shape))
 
 
+def random_logits(dims, n_queries=400, n_keys=16, seed=0):
+    """Raw logits q·k of standard-normal queries and keys: {d_k: (n_queries, n_keys)}.
+
+    For each width d_k in `dims`, q and k have independent N(0, 1) entries, so
+    Var(q·k) = d_k. Seeded. Introduced in 04_qkv.
+    """
+    rng = np.random.default_rng(seed)
+    return {int(d_k): rng.standard_normal((n_queries, d_k)) @ rng.standard_normal((n_keys, d_k)).T
+            for d_k in dims}
+
+
+def row_entropy(A):
+    """Entropy in nats of each row of a row-stochastic A (n, m) -> (n,); 0 log 0 counts 0.
+
+    log m for a uniform row, 0 for a one-hot row. Introduced in 04_qkv.
+    """
+    A = np.asarray(A, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return -np.sum(np.where(A > 0, A * np.log(A), 0.0), axis=-1)
+
+
 @dataclass(frozen=True)
 class SVD:
     """A full SVD S = U diag(s) Vt, s descending. Introduced in 04_qkv."""

@@ -8,7 +8,7 @@ import numpy as np
 
 from .. import data, positions
 from ..attention import softmax
-from ..widgets.positions import DETERMINERS
+from ..positions import DETERMINERS
 from .base import Feedback, compare_arrays, compare_number, unanswered
 
 EXERCISE_1_SENTENCE = "the river bank"

@@ -4,10 +4,10 @@
 corpus-wide decay of information over δ. `draw_kernel` shows the sinusoidal Gram matrix P Pᵀ
 for a frequency base and a dimension, with its profile over δ against the measured decay.
 `draw_generation` steps through a sentence one token at a time with or without the causal
-mask and reports which earlier rows changed. Introduced in 05_positions.
+mask and reports which earlier rows changed. Everything drawn is computed in `helpers.positions`
+(`offset_profiles`, `operator_entries`, `causal_weights`, `prefix_leak`); this module only wires
+controls to figures. Introduced in 05_positions.
 """
-
-from dataclasses import dataclass
 
 import ipywidgets as widgets
 import numpy as np
@@ -19,49 +19,24 @@ from .. import data, positions
 from ..attention import softmax
 from ..corpus import sentence_ids, tokenize
 from ..plots import fast_heatmap, new_figure
+from ..positions import DETERMINERS, PREPOSITIONS
 from .base import Explorer
 
-DETERMINERS = ("the", "a", "an", "this", "that", "these", "those",
-               "his", "her", "its", "their", "our", "my", "your")
-PREPOSITIONS = ("of", "in", "on", "at", "to", "for", "with", "from", "by", "about",
-                "into", "over", "after", "under", "between", "against", "during")
 OFFSET_WORDS = "the a of in police fire government said people new south wales"
 GENERATION_SENTENCE = "the police said the fire was burning near the city"
 MAX_OFFSET = 20
+__all__ = ["DETERMINERS", "PREPOSITIONS", "OFFSET_WORDS", "GENERATION_SENTENCE", "MAX_OFFSET",
+           "offsets_explorer", "kernel_explorer", "generation_explorer", "explorers"]
 
 
-@dataclass(frozen=True)
-class OffsetData:
-    """What the explorers precompute from a corpus (all δ = 1..K).
+def lee_profiles(K=MAX_OFFSET):
+    """(profiles, vocab): `positions.offset_profiles` of Lee (determiners as the class), δ = 1..K.
 
-    X_offsets: the K offset-resolved count matrices; shuffled: the same counts after shuffling
-    each document's words (seed 0: topic kept, order destroyed); information (K,): bits between
-    a word and the word δ later; baseline (K,): the same on the shuffled counts;
-    determiner_bits (K,): what a determiner tells about the word δ later, in bits.
+    What the explorers draw when a notebook does not pass its own.
     """
-
-    counted: data.CountedCorpus
-    X_offsets: tuple
-    shuffled: tuple
-    information: np.ndarray
-    baseline: np.ndarray
-    determiner_bits: np.ndarray
-
-
-def offset_data(counted=None, K=MAX_OFFSET, seed=0) -> OffsetData:
-    """Offset-resolved counts of `counted` (default: Lee) and their information profiles."""
-    counted = data.lee() if counted is None else counted
-    V = len(counted.vocab)
-    X_offsets = positions.offset_stack(list(counted.docs), V, K)
-    rng = np.random.default_rng(seed)
-    shuffled = positions.offset_stack([rng.permutation(d) for d in counted.docs], V, K)
-    dets = counted.vocab.encode([w for w in DETERMINERS if w in counted.vocab])
-    return OffsetData(
-        counted, X_offsets, shuffled,
-        np.array([positions.mutual_information(X) for X in X_offsets]),
-        np.array([positions.mutual_information(X) for X in shuffled]),
-        np.array([positions.class_information(X, dets) for X in X_offsets]),
-    )
+    lee = data.lee()
+    dets = lee.vocab.encode([w for w in DETERMINERS if w in lee.vocab])
+    return positions.offset_profiles(lee.docs, len(lee.vocab), K, dets), lee.vocab
 
 
 def _words(text, vocab, limit=12):
@@ -145,25 +120,40 @@ def _paste_texts(fig, texts):
                      zorder=3)
 
 
-def _offsets_figure(od, chosen):
-    """The offsets figure for one list of words: (fig, image, title, marker).
+def _colour_bar(fig, image, rect, ticks, fmt="{:g}"):
+    """A colour bar for `image` in the figure rectangle `rect`, ticks as plain texts.
+
+    Returns the tick texts (left of the bar) so a draw can relabel them; no tick machinery.
+    """
+    cax = fig.add_axes(rect)
+    fig.colorbar(image, cax=cax)
+    cax.set_axis_off()
+    return [cax.text(1.3, y, fmt.format(v), transform=cax.transAxes, ha="left", va="center",
+                     fontsize=7) for y, v in zip((0.0, 0.5, 1.0), ticks, strict=True)]
+
+
+def _offsets_figure(profiles, chosen):
+    """The offsets figure for one list of words: (fig, image, title, marker, bar_labels).
 
     Built once per word list; a δ or operator change only swaps the image's data and the texts.
     """
-    K = len(od.X_offsets)
+    K = len(profiles.X_offsets)
     grid = np.arange(1, K + 1)
     fig, axes = new_figure(9.0, 3.8, ncols=2, layout=None)
-    fig.subplots_adjust(left=0.11, right=0.98, bottom=0.27, top=0.9, wspace=0.28)
+    fig.subplots_adjust(left=0.11, right=0.98, bottom=0.27, top=0.9, wspace=0.36)
     left, right = axes[0]
     k = len(chosen)
     image = fast_heatmap(left, np.zeros((k, k)), chosen, chosen, "")
     title = left.texts[-1]
     left.text(-0.6, k - 0.4, "u ↓  w →", ha="right", va="top", fontsize=8, color="gray")
-    right.plot(grid, od.information, "o-", ms=3)
-    right.plot(grid, od.baseline, ":", color="gray")
-    right.plot(grid, od.determiner_bits, "s-", ms=3, color="C3")
+    box = left.get_position()
+    bar_labels = _colour_bar(fig, image, [box.x1 + 0.008, box.y0, 0.012, box.height],
+                             (0, 0, 0))
+    right.plot(grid, profiles.information, "o-", ms=3)
+    right.plot(grid, profiles.baseline, ":", color="gray")
+    right.plot(grid, profiles.class_bits, "s-", ms=3, color="C3")
     marker = right.axvline(1, color="black", lw=0.8)
-    curves = np.concatenate([od.information, od.baseline, od.determiner_bits])
+    curves = np.concatenate([profiles.information, profiles.baseline, profiles.class_bits])
     low, high = curves.min(), curves.max()
     right.set_ylim(low - 0.05 * (high - low), high + 0.05 * (high - low))
     right.set_xlim(0.5, K + 0.5)
@@ -172,53 +162,74 @@ def _offsets_figure(od, chosen):
                  "|δ|", "bits about the word |δ| away")
     _title(right, "blue: any word · gray: shuffled · red: after a determiner")
     _paste_texts(fig, [t for ax in (left, right) for t in ax.texts if t is not title])
-    return fig, image, title, marker
+    return fig, image, title, marker, bar_labels
 
 
-def make_draw_offsets(od: OffsetData):
-    """A drawing function (delta, words, operator) -> (Figure, caption) over `od`."""
-    vocab = od.counted.vocab
+def _scale(X_offsets, t, kind):
+    """One colour range for every offset −K..K on the words `t`: (low, high).
+
+    Counts are shown as log10 X (0 = one pair); PMI symmetric around 0. Fixed per word list, so
+    two offsets compare on one scale.
+    """
+    blocks = [positions.operator_entries(X, t[:, None], t[None, :], kind) for X in X_offsets]
+    values = np.concatenate([b.ravel() for b in blocks])
+    if kind == "count":
+        top = values.max()
+        return 0.0, float(np.log10(top)) if top > 1 else 1.0
+    finite = np.abs(values[np.isfinite(values)])
+    bound = float(finite.max()) if finite.size and finite.max() > 0 else 1.0
+    return -bound, bound
+
+
+def make_draw_offsets(profiles, vocab):
+    """A drawing function (delta, words, operator) -> (Figure, caption) over `profiles`.
+
+    `profiles` is a `positions.OffsetProfiles` of the corpus whose vocabulary is `vocab`.
+    """
     built = {}  # figures of the last few word lists: a new list of words builds one
+    scales = {}
 
     def draw_offsets(delta=1, words=OFFSET_WORDS, operator="counts"):
         """X^(δ) or PMI^(δ) on the chosen words (left), information against |δ| (right)."""
         if operator not in ("counts", "PMI"):
             raise ValueError(f"operator must be 'counts' or 'PMI', got {operator!r}.")
         chosen = _words(words, vocab)
-        X = positions.at_offset(od.X_offsets, delta)
+        X = positions.at_offset(profiles.X_offsets, delta)
         t = vocab.encode(chosen)
         kind = "count" if operator == "counts" else "pmi"
         block = positions.operator_entries(X, t[:, None], t[None, :], kind)  # (k, k)
         with np.errstate(divide="ignore"):
             shown = np.ma.masked_invalid(np.log10(block) if kind == "count" else block)
-        fig, image, title, marker = _cached(built, tuple(chosen),
-                                            lambda: _offsets_figure(od, chosen))
+        fig, image, title, marker, bar_labels = _cached(
+            built, tuple(chosen), lambda: _offsets_figure(profiles, chosen))
+        low, high = _cached(scales, (tuple(chosen), kind),
+                            lambda: _scale(profiles.X_offsets, t, kind))
         image.set_data(shown)
-        if kind == "pmi":
-            bound = float(np.abs(shown).max()) if shown.count() else 1.0
-            image.set_cmap("RdBu_r")
-            image.set_clim(-bound or -1.0, bound or 1.0)
-        else:
-            image.set_cmap("viridis")
-            image.set_clim(*((shown.min(), shown.max()) if shown.count() else (0.0, 1.0)))
+        image.set_cmap("RdBu_r" if kind == "pmi" else "viridis")
+        image.set_clim(low, high)
+        for label, value in zip(bar_labels, (low, (low + high) / 2, high), strict=True):
+            label.set_text(f"{value:.2g}" if kind == "pmi" else f"{10 ** value:.3g}")
         where = "after" if delta > 0 else "before"
-        title.set_text(f"{'log10 X' if kind == 'count' else 'PMI'}{_superscript(delta)}[u, w]: "
+        title.set_text(f"{'X' if kind == 'count' else 'PMI'}{_superscript(delta)}[u, w]: "
                        f"w exactly {abs(delta)} {where} u; blank = never")
         marker.set_xdata([abs(delta), abs(delta)])
         total = X[t][:, t].sum()
         caption = (f"δ = {delta}: {X.nnz} distinct (u, w) pairs in the corpus, "
                    f"{X.sum():.0f} pairs counted; {total:.0f} among the chosen words. "
-                   f"I(δ) = {od.information[abs(delta) - 1]:.3f} bits "
-                   f"(shuffled: {od.baseline[abs(delta) - 1]:.3f}).")
+                   f"I(δ) = {profiles.information[abs(delta) - 1]:.3f} bits "
+                   f"(shuffled: {profiles.baseline[abs(delta) - 1]:.3f}). "
+                   f"Colour scale fixed for these words over δ = −{len(profiles.X_offsets)}.."
+                   f"{len(profiles.X_offsets)}" + (" (log scale)." if kind == "count" else "."))
         return fig, caption
 
     return draw_offsets
 
 
-def offsets_explorer(od: OffsetData | None = None) -> Explorer:
-    """A δ slider over X^(δ) heatmaps of chosen Lee words."""
-    od = offset_data() if od is None else od
-    K = len(od.X_offsets)
+def offsets_explorer(profiles=None, vocab=None) -> Explorer:
+    """A δ slider over X^(δ) heatmaps of chosen words (default: Lee, δ up to MAX_OFFSET)."""
+    if profiles is None or vocab is None:
+        profiles, vocab = lee_profiles()
+    K = len(profiles.X_offsets)
     controls = {
         "delta": widgets.IntSlider(value=1, min=-min(K, 10), max=min(K, 10),
                                    description="offset δ"),
@@ -227,24 +238,28 @@ def offsets_explorer(od: OffsetData | None = None) -> Explorer:
         "operator": widgets.ToggleButtons(options=["counts", "PMI"], value="counts",
                                           description="show"),
     }
-    return Explorer(make_draw_offsets(od), controls, "Offset-resolved co-occurrence X^(δ)")
+    return Explorer(make_draw_offsets(profiles, vocab), controls,
+                    "Offset-resolved co-occurrence X^(δ)")
 
 
-def make_draw_kernel(od: OffsetData, n=64):
+def make_draw_kernel(profiles, n=64):
     """A drawing function (base, d) -> (Figure, caption): P Pᵀ and its profile over δ.
 
     The figure is built once; a change of base or d only swaps the image and the blue line.
     """
-    K = len(od.X_offsets)
-    measured = od.information - od.baseline
+    K = len(profiles.X_offsets)
+    measured = profiles.information - profiles.baseline
     measured = measured / measured[0]
     grid = np.arange(1, K + 1)
     fig, axes = new_figure(9.0, 3.8, ncols=2, layout=None)
-    fig.subplots_adjust(left=0.03, right=0.98, bottom=0.14, top=0.9, wspace=0.12)
+    fig.subplots_adjust(left=0.03, right=0.98, bottom=0.14, top=0.9, wspace=0.2)
     left, right = axes[0]
     image = left.imshow(np.zeros((n, n)), cmap="RdBu_r", vmin=-1, vmax=1,
                         interpolation="nearest")
     left.set_axis_off()
+    left.apply_aspect()  # the square image's own box
+    box = left.get_position()
+    _colour_bar(fig, image, [box.x1 + 0.01, box.y0, 0.012, box.height], (-1, 0, 1))
     title = _title(left, "", fontsize=10)
     left.text(0.5, -0.02, f"position q → (0..{n - 1}); rows: position p ↓", ha="center",
               va="top", transform=left.transAxes, fontsize=8)
@@ -256,7 +271,7 @@ def make_draw_kernel(od: OffsetData, n=64):
     _plain_ticks(right, [1, 5, 10, 15, 20][:1 + K // 5], [-1.0, -0.5, 0.0, 0.5, 1.0],
                  "offset δ")
     _title(right, "blue: k(δ)/k(0) · red: Lee I(δ) above shuffled, 1 at δ=1")
-    _paste_texts(fig, [t for ax in (left, right) for t in ax.texts if t is not title])
+    _paste_texts(fig, [t for ax in fig.axes for t in ax.texts if t is not title])
 
     def draw_kernel(base=10000.0, d=32):
         """Heatmap of the sinusoidal Gram matrix P Pᵀ / (d/2) (left), profile vs data (right)."""
@@ -264,7 +279,7 @@ def make_draw_kernel(od: OffsetData, n=64):
         G = P @ P.T / (d // 2)  # (n, n), diagonal 1
         profile = positions.sinusoidal_kernel(grid, d, base) / (d // 2)
         image.set_data(G)
-        title.set_text(f"P Pᵀ / (d/2): red +1, blue −1; d = {d}, base = {base:.4g}")
+        title.set_text(f"P Pᵀ / (d/2), d = {d}, base = {base:.4g}")
         line.set_ydata(profile)
         caption = (f"Toeplitz (depends on q − p only): {positions.is_toeplitz(P @ P.T)}. "
                    f"Wavelengths from 2π to {2 * np.pi / positions.frequencies(d, base)[-1]:.3g} "
@@ -275,48 +290,52 @@ def make_draw_kernel(od: OffsetData, n=64):
     return draw_kernel
 
 
-def kernel_explorer(od: OffsetData | None = None) -> Explorer:
+def kernel_explorer(profiles=None) -> Explorer:
     """Frequency-base and dimension controls for the sinusoidal Gram matrix P Pᵀ."""
-    od = offset_data() if od is None else od
+    profiles = lee_profiles()[0] if profiles is None else profiles
     controls = {
         "base": widgets.FloatLogSlider(value=10000.0, base=10, min=0.5, max=5, step=0.25,
                                        description="base"),
         "d": widgets.IntSlider(value=32, min=2, max=128, step=2, description="dimension d"),
     }
-    return Explorer(make_draw_kernel(od), controls, "Sinusoidal encodings: P Pᵀ")
-
-
-def generation_logits(ids, counted):
-    """Order-blind Lee logits L_ij = log(1 + X[t_i, t_j]) for a sentence, shape (n, n)."""
-    X = counted.X
-    return positions.operator_entries(X, ids[:, None], ids[None, :], "log1p")
+    return Explorer(make_draw_kernel(profiles), controls, "Sinusoidal encodings: P Pᵀ")
 
 
 def _generation_figure(words):
-    """The generation figure for one sentence: (fig, image, title, bars, labels, bar_title).
-
-    Built once per sentence; a step or mask change only updates the image, bars and texts.
+    """The generation figure for one sentence: (fig, image, title, bars, reference, labels,
+    bar_title). Built once per sentence; a step or mask change only updates data and texts.
     """
     n = len(words)
     fig, axes = new_figure(9.0, 3.8, ncols=2, layout=None)
-    fig.subplots_adjust(left=0.1, right=0.98, bottom=0.22, top=0.9, wspace=0.38)
+    fig.subplots_adjust(left=0.1, right=0.98, bottom=0.22, top=0.9, wspace=0.45)
     left, right = axes[0]
-    image = fast_heatmap(left, np.full((n, n), np.nan), words, words, "", cmap="magma_r")
+    image = fast_heatmap(left, np.full((n, n), np.nan), words, words, "", cmap="magma_r",
+                         vmin=0.0, vmax=1.0)
     title = left.texts[-1]
-    _paste_texts(fig, left.texts[:-1])
+    box = left.get_position()
+    _colour_bar(fig, image, [box.x1 + 0.008, box.y0, 0.012, box.height], (0, 0.5, 1))
+    _paste_texts(fig, [t for ax in fig.axes if ax is not right for t in ax.texts
+                       if t is not title])
     row_points = right.get_position().height * fig.get_figheight() * 72 / n
-    bars = right.hlines(np.arange(n), 0, np.zeros(n), linewidth=0.8 * row_points)
+    reference = right.hlines(np.arange(n), 0, np.zeros(n), linewidth=0.8 * row_points,
+                             color="0.85")
+    bars = right.hlines(np.arange(n), 0, np.zeros(n), linewidth=0.4 * row_points)
     right.set_ylim(n - 0.5, -0.5)
     right.set_axis_off()
     labels = [right.text(-0.02, i, f"{i}: {w}", ha="right", va="center", fontsize=8,
                          transform=right.get_yaxis_transform()) for i, w in enumerate(words)]
+    values = [right.text(1.0, i, "", ha="right", va="center", fontsize=7,
+                         transform=right.get_yaxis_transform()) for i in range(n)]
     bar_title = _title(right, "")
-    return fig, image, title, bars, labels, bar_title
+    return fig, image, title, bars, reference, labels, values, bar_title
 
 
-def make_draw_generation(counted):
-    """A drawing function (sentence, step, mask) -> (Figure, caption) of causal generation."""
-    vocab = counted.vocab
+def make_draw_generation(vocab, X_left):
+    """A drawing function (sentence, step, mask) -> (Figure, caption) of causal generation.
+
+    Logits L_ij = log(1 + X^L[t_i, t_j]) from left-only counts `X_left` (|V|, |V|): a query
+    scores the words that came before it, the direction a causal model can use.
+    """
     built = {}  # figures of the last few sentences: a new sentence builds one
 
     def draw_generation(sentence=GENERATION_SENTENCE, step=4, mask=True):
@@ -327,30 +346,33 @@ def make_draw_generation(counted):
         if not 1 <= step <= n:
             raise ValueError(f"step must lie in 1..{n} (the sentence has {n} words); slide "
                              f"back or type a longer sentence.")
-        L = generation_logits(t, counted)[:step, :step]  # (step, step)
+        L = positions.operator_entries(X_left, t[:step, None], t[None, :step], "log1p")
         A = positions.causal_weights(L) if mask else softmax(L)
         moved = positions.prefix_leak(L, np.eye(step), masked=mask)  # (step,)
+        unmasked = moved if not mask else positions.prefix_leak(L, np.eye(step), masked=False)
         grid = np.full((n, n), np.nan)
         grid[:step, :step] = np.where(A > 0, A, np.nan)
         words = vocab.decode(t)
-        fig, image, title, bars, labels, bar_title = _cached(
+        fig, image, title, bars, reference, labels, values, bar_title = _cached(
             built, tuple(words), lambda: _generation_figure(words))
-        shown = np.ma.masked_invalid(grid)
-        image.set_data(shown)
-        image.set_clim(shown.min(), shown.max())
+        image.set_data(np.ma.masked_invalid(grid))
         title.set_text(f"weights (row: query i) after {step} of {n} tokens, "
                        f"{'causal mask' if mask else 'NO mask'}")
+        reference.set_segments([[(0, i), (v, i)] for i, v in enumerate(unmasked)])
         bars.set_segments([[(0, i), (v, i)] for i, v in enumerate(moved)])
         bars.set_color("C2" if mask else "C3")
-        bars.axes.set_xlim(0, max(0.05, 1.1 * moved.max()))
-        for i, label in enumerate(labels):
+        bars.axes.set_xlim(0, max(0.05, 1.25 * unmasked.max()))
+        for i, (label, value) in enumerate(zip(labels, values, strict=True)):
             label.set_visible(i < step)
+            value.set_text(f"{moved[i]:.3f}" if i < step else "")
         top = moved.max()
         bar_title.set_text("change of row i since first computed: "
-                           + (f"top {top:.3g}" if top > 1e-12 else "all 0 (frozen)"))
+                           + (f"top {top:.3g}" if top > 1e-12 else "all 0")
+                           + " (grey: no mask)")
         changed = int((moved > 1e-12).sum())
         caption = (f"{changed} of {step - 1} earlier rows changed when later tokens arrived "
-                   f"(largest change {moved.max():.3f}). "
+                   f"(largest change {moved.max():.3f}; without the mask "
+                   f"{unmasked.max():.3f}). "
                    + ("Rows freeze: appending never changes earlier outputs."
                       if mask else "Without the mask earlier rows read the future: a leak."))
         return fig, caption
@@ -358,16 +380,17 @@ def make_draw_generation(counted):
     return draw_generation
 
 
-def generation_explorer(counted=None) -> Explorer:
-    """A token-by-token generation stepper with a causal-mask toggle."""
-    counted = data.lee() if counted is None else counted
+def generation_explorer(vocab=None, X_left=None) -> Explorer:
+    """A token-by-token generation stepper with a causal-mask toggle (default: Lee, X^L)."""
+    vocab = data.lee().vocab if vocab is None else vocab
+    X_left = data.lee_counts("left") if X_left is None else X_left
     controls = {
         "sentence": widgets.Text(value=GENERATION_SENTENCE, continuous_update=False,
                                  description="sentence", layout=widgets.Layout(width="420px")),
         "step": widgets.IntSlider(value=4, min=1, max=16, description="tokens so far"),
         "mask": widgets.Checkbox(value=True, description="causal mask"),
     }
-    explorer = Explorer(make_draw_generation(counted), controls,
+    explorer = Explorer(make_draw_generation(vocab, X_left), controls,
                         "Causal generation: one token at a time")
 
     def fit_slider(change):
@@ -383,6 +406,6 @@ def generation_explorer(counted=None) -> Explorer:
 
 def explorers() -> dict[str, Explorer]:
     """Every explorer of 05_positions, built with the notebook's default data (Lee)."""
-    od = offset_data()
-    return {"offsets": offsets_explorer(od), "kernel": kernel_explorer(od),
-            "generation": generation_explorer(od.counted)}
+    profiles, vocab = lee_profiles()
+    return {"offsets": offsets_explorer(profiles, vocab), "kernel": kernel_explorer(profiles),
+            "generation": generation_explorer(vocab)}

@@ -1,16 +1,19 @@
 """Explorers for 04_qkv: direction (β), rank (d_k), the 1/√d_k scale and the temperature τ.
 
 `draw_direction` blends the symmetric and antisymmetric parts of GloVe-on-X^R logits;
-`draw_rank` factors the directional PPMI operator at rank d_k (two maps or one shared map);
-`draw_scaling` shows logits and softmax entropies of random queries and keys with and without
-1/√d_k; `draw_temperature` tempers log-count attention. Builders precompute every
-decomposition, and each drawing function keeps its figure while the words stay the same, so an
+`draw_rank` factors the directional operator log(1 + X^R) at rank d_k (two maps or one shared
+map); `draw_scaling` shows logits and softmax entropies of random queries and keys with and
+without 1/√d_k (`bilinear.random_logits`); `draw_temperature` tempers log-count attention.
+Every number drawn comes from `helpers.bilinear` and `helpers.attention`; this module only wires
+controls to figures. Attention heatmaps have a colour bar, and panels that are compared share
+one colour scale. Each drawing function keeps its figure while the words stay the same, so an
 update only slices, swaps image data and texts, and renders. Introduced in 04_qkv.
 """
 
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.cm import ScalarMappable
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import IdentityTransform
@@ -22,7 +25,8 @@ from .base import Explorer
 
 SENTENCE = "the prime minister said the united states will be more than ready"
 DIMENSIONS = tuple(2**p for p in range(11))  # d_k = 1 .. 1024
-SMOOTHING = 0.1  # X + ε keeps log X finite for the temperature view
+SMOOTHING = 0.1  # ε: X + ε keeps log X finite for the temperature view
+SKEW_RANGE = 0.5  # colour range ±0.5 of the A − Aᵀ panel (larger values are clipped)
 
 
 def _figure(width, height, ncols=1, **margins):
@@ -60,6 +64,28 @@ def _word_heatmap(ax, words, title="", row_names=True, col_names=True, **style):
     return image, ax.texts[-1]
 
 
+class _ColourBar:
+    """A thin colour bar right of `ax` in colour map `cmap`, labelled by three plain texts.
+
+    The bar is drawn once (and frozen with the background); `label(low, high)` sets the texts
+    to the range the image beside it uses. `texts` are the artists a redraw must update.
+    """
+
+    def __init__(self, fig, ax, cmap, fmt="{:.2f}"):
+        box = ax.get_position()
+        cax = fig.add_axes([box.x1 + 0.006, box.y0, 0.01, box.height])
+        fig.colorbar(ScalarMappable(cmap=cmap), cax=cax)
+        cax.set_axis_off()
+        self.fmt = fmt
+        self.texts = [cax.text(1.5, y, "", transform=cax.transAxes, ha="left", va="center",
+                               fontsize=7) for y in (0.0, 0.5, 1.0)]
+
+    def label(self, low, high):
+        """Write low, the middle and high beside the bar."""
+        for text, value in zip(self.texts, (low, (low + high) / 2, high), strict=True):
+            text.set_text(self.fmt.format(value))
+
+
 def _freeze(fig, moving):
     """Render all but the `moving` artists once into one background image of the figure.
 
@@ -91,15 +117,10 @@ def _freeze(fig, moving):
     return thaw
 
 
-def _show(image, values, center=False):
-    """Put `values` in `image`, scaled to its range (symmetric around zero when `center`)."""
+def _show(image, values, low, high):
+    """Put `values` in `image` on the colour range low..high."""
     image.set_data(values)
-    if center:
-        bound = float(np.abs(values).max()) or 1.0
-        image.set_clim(-bound, bound)
-    else:
-        low, high = float(values.min()), float(values.max())
-        image.set_clim(low, high if high > low else low + 1e-12)
+    image.set_clim(low, high if high > low else low + 1e-12)
 
 
 def _few_ticks(ax, x=None, y=None):
@@ -118,24 +139,27 @@ def _few_ticks(ax, x=None, y=None):
     ax.spines[["top", "right"]].set_visible(False)
 
 
-def _entropy(A):
-    """Row entropies (nats) of a row-stochastic A (n, m) -> (n,)."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return -np.sum(np.where(A > 0, A * np.log(A), 0.0), axis=1)
-
-
 def make_draw_direction(vocab, W, W_context):
-    """Drawing function (sentence, beta) for logits L = Q W (Q W̃)ᵀ split into sym + β·skew."""
-    fig, (left, right) = _figure(9.0, 3.8, ncols=2, left=0.11, right=0.98, bottom=0.2, top=0.91,
-                                 wspace=0.04)
-    fig.text(0.01, 0.01, "rows: query word i   columns: key word j", fontsize=8)
+    """Drawing function (sentence, beta) for logits L = O W (O W̃)ᵀ split into sym + β·skew.
+
+    L_ij ≈ log X^R[t_i, t_j] scores the words that *follow* t_i: the queries look forward, the
+    direction a causal model masks out (it would use the transpose, X^L).
+    """
+    fig, (left, right) = _figure(9.0, 3.8, ncols=2, left=0.11, right=0.93, bottom=0.2, top=0.91,
+                                 wspace=0.12)
+    fig.text(0.01, 0.01, "rows: query word i   columns: key word j   (L from X^R: queries look "
+             "forward, at words after them)", fontsize=8)
+    bar = _ColourBar(fig, left, "viridis")
+    skew_bar = _ColourBar(fig, right, "RdBu_r")
+    skew_bar.label(-SKEW_RANGE, SKEW_RANGE)
     parts = {"fig": fig}
 
     def label(words):
         image, title = _word_heatmap(left, words, cmap="viridis")
         skew, _ = _word_heatmap(right, words, "A − Aᵀ (red: i attends to j more than j to i)",
                                 row_names=False, col_names=False, cmap="RdBu_r")
-        return {"image": image, "skew": skew, "title": title}
+        return {"image": image, "skew": skew, "title": title,
+                **{f"bar{k}": text for k, text in enumerate(bar.texts)}}
 
     def draw_direction(sentence=SENTENCE, beta=1.0):
         """Attention softmax(L_sym + β L_skew) on the sentence and its asymmetry A − Aᵀ."""
@@ -145,12 +169,15 @@ def make_draw_direction(vocab, W, W_context):
         L_sym, L_skew = bilinear.sym_skew(L)
         A = softmax(L_sym + beta * L_skew)  # (n, n)
         p = _relabel(parts, words, label)
-        _show(p["image"], A)
-        _show(p["skew"], A - A.T, center=True)
+        _show(p["image"], A, 0.0, float(A.max()))
+        bar.label(0.0, float(A.max()))
+        _show(p["skew"], A - A.T, -SKEW_RANGE, SKEW_RANGE)
         p["title"].set_text(f"attention softmax(L_sym + {beta:.2f}·L_skew)")
         share = bilinear.energy_fractions(L)[1] if np.any(L) else 0.0
         caption = (f"skew share of the sentence's logits: {share:.3f}   "
-                   f"mean |A_ij − A_ji| = {np.abs(A - A.T).mean():.4f}   (β = 0: symmetric logits)")
+                   f"mean |A_ij − A_ji| = {np.abs(A - A.T).mean():.4f}   (β = 0: symmetric logits)"
+                   f"   max |A_ij − A_ji| = {np.abs(A - A.T).max():.3f} (colours clipped at "
+                   f"±{SKEW_RANGE})")
         return fig, caption
 
     return draw_direction
@@ -166,7 +193,8 @@ def direction_explorer(vocab=None, fit=None) -> Explorer:
         "beta": widgets.FloatSlider(value=1.0, min=0.0, max=1.0, step=0.05, description="β"),
     }
     draw = make_draw_direction(vocab, fit.W, fit.W_context)
-    return Explorer(draw, controls, "B_sym + β·B_skew: attention turns directional")
+    return Explorer(draw, controls, "B_sym + β·B_skew: attention turns directional "
+                    "(queries look forward)")
 
 
 def _error_curves(two_maps, one_map):
@@ -175,18 +203,18 @@ def _error_curves(two_maps, one_map):
     The curves do not depend on the sentence, so every rank figure shows this one image; the
     returned axes maps d_k to the layer's pixels for the d_k marker.
     """
-    fig, curve = _figure(9.0, 3.6, left=0.75, right=0.985, bottom=0.25, top=0.89)
+    fig, curve = _figure(9.0, 3.6, left=0.77, right=0.985, bottom=0.25, top=0.89)
     fig.patch.set_alpha(0.0)
     ranks = np.arange(len(two_maps))
-    curve.plot(ranks, two_maps, label="W_q ≠ W_k (SVD)")
-    curve.plot(ranks, one_map, label="W_q = W_k (PSD)")
+    curve.plot(ranks, two_maps, label="U_Q ≠ U_K (SVD)")
+    curve.plot(ranks, one_map, label="U_Q = U_K (PSD)")
     curve.set_xscale("symlog", linthresh=10)
     curve.set_xlim(0, len(two_maps) - 1)
     curve.set_ylim(0, 1.02 * max(two_maps.max(), one_map.max()))
     _few_ticks(curve, x=[0, 10, 100, 1000], y=[0, 0.5, 1])
     curve.set_xlabel("d_k", fontsize=8, labelpad=1)
     curve.legend(fontsize=7, loc="lower left")
-    curve.set_title("‖S − W_q W_kᵀ‖ / ‖S‖, vocabulary", fontsize=9)
+    curve.set_title("‖S − U_Q U_Kᵀ‖ / ‖S‖, vocabulary", fontsize=9)
     canvas = FigureCanvasAgg(fig)
     canvas.draw()
     return np.asarray(canvas.buffer_rgba()).copy(), curve
@@ -203,10 +231,11 @@ def make_draw_rank(vocab, S, spectra=None):
     two_maps, one_map = spectra.errors(), spectra.shared_errors()
 
     curves, curve_axes = _error_curves(two_maps, one_map)
-    fig, (exact, approx) = _figure(9.0, 3.6, ncols=2, left=0.11, right=0.69, bottom=0.25,
+    fig, (exact, approx) = _figure(9.0, 3.6, ncols=2, left=0.11, right=0.655, bottom=0.25,
                                    top=0.89, wspace=0.06)
-    fig.text(0.01, 0.01, "S = log(1 + X^R)   rows: query word i   columns: key word j",
-             fontsize=8)
+    fig.text(0.01, 0.01, "S = log(1 + X^R)   rows: query word i   columns: key word j   "
+             "both panels: one colour scale", fontsize=8)
+    bar = _ColourBar(fig, approx, "viridis")
     fig.figimage(curves, origin="upper")
     bottom, top = curve_axes.bbox.y0, curve_axes.bbox.y1  # pixels, as in `fig`
     line = fig.add_artist(Line2D([0, 0], [bottom, top], color="0.5", lw=0.8,
@@ -214,32 +243,35 @@ def make_draw_rank(vocab, S, spectra=None):
     parts = {"fig": fig}
 
     def label(words):
-        exact_image, _ = _word_heatmap(exact, words, "softmax(M), M = Q S Qᵀ", cmap="viridis")
+        exact_image, _ = _word_heatmap(exact, words, "softmax(M), M = O S Oᵀ", cmap="viridis")
         image, title = _word_heatmap(approx, words, row_names=False, col_names=False,
                                      cmap="viridis")
-        return {"exact": exact_image, "image": image, "title": title, "line": line}
+        return {"exact": exact_image, "image": image, "title": title, "line": line,
+                **{f"bar{k}": text for k, text in enumerate(bar.texts)}}
 
     def draw_rank(sentence=SENTENCE, d_k=50, shared=False):
-        """Attention from M = Q S Qᵀ and from its rank-d_k fit L, beside the error curves."""
+        """Attention from M = O S Oᵀ and from its rank-d_k fit L, beside the error curves."""
         ids = corpus.sentence_ids(sentence, vocab)
         if not 1 <= d_k <= len(svd.s):
             raise ValueError(f"d_k must lie in 1..{len(svd.s)}, got {d_k}.")
         words = vocab.decode(ids)
         M = S[np.ix_(ids, ids)]  # (n, n)
         if shared:
-            H_W = vecs[ids, :d_k] * root[:d_k]  # (n, d_k), W_q = W_k
-            L = H_W @ H_W.T
+            U = vecs[ids, :d_k] * root[:d_k]  # (n, d_k) rows of U_Q = U_K
+            L = U @ U.T
         else:
             r = np.sqrt(svd.s[:d_k])
-            L = (svd.U[ids, :d_k] * r) @ (svd.Vt[:d_k, ids].T * r).T  # (Q W_q)(Q W_k)ᵀ
+            L = (svd.U[ids, :d_k] * r) @ (svd.Vt[:d_k, ids].T * r).T  # (O U_Q)(O U_K)ᵀ
         A_exact, A = softmax(M), softmax(L)  # (n, n) each
         p = _relabel(parts, words, label)
-        _show(p["exact"], A_exact)
-        _show(p["image"], A)
+        top = float(max(A_exact.max(), A.max()))
+        _show(p["exact"], A_exact, 0.0, top)
+        _show(p["image"], A, 0.0, top)
+        bar.label(0.0, top)
         x = curve_axes.transData.transform((d_k, 0))[0]
         line.set_xdata([x, x])
-        p["title"].set_text(f"softmax((Q W_q)(Q W_k)ᵀ), d_k = {d_k}"
-                            + (", W_q = W_k" if shared else ""))
+        p["title"].set_text(f"softmax((O U_Q)(O U_K)ᵀ), d_k = {d_k}"
+                            + (", U_Q = U_K" if shared else ""))
         err = np.linalg.norm(M - L) / max(np.linalg.norm(M), 1e-12)
         gap = 0.5 * np.abs(A - A_exact).sum(1).mean()
         caption = (f"vocabulary error {(one_map if shared else two_maps)[d_k]:.3f}   "
@@ -260,21 +292,14 @@ def rank_explorer(vocab=None, S=None, spectra=None) -> Explorer:
                                  layout=widgets.Layout(width="520px")),
         "d_k": widgets.IntSlider(value=50, min=1, max=len(vocab), description="d_k",
                                  continuous_update=False),
-        "shared": widgets.Checkbox(value=False, description="shared map W_q = W_k"),
+        "shared": widgets.Checkbox(value=False, description="shared map U_Q = U_K"),
     }
     return Explorer(make_draw_rank(vocab, S, spectra), controls,
                     "Rank-d_k bilinear forms for log(1 + X^R)")
 
 
-def scaling_logits(n_queries=400, n_keys=16, seed=0):
-    """Raw logits q·k for standard-normal q and k, one (n_queries, n_keys) array per d_k."""
-    rng = np.random.default_rng(seed)
-    return {d_k: rng.standard_normal((n_queries, d_k)) @ rng.standard_normal((n_keys, d_k)).T
-            for d_k in DIMENSIONS}
-
-
 def make_draw_scaling(logits):
-    """Drawing function (d_k, scaled) over precomputed `scaling_logits`."""
+    """Drawing function (d_k, scaled) over `bilinear.random_logits(DIMENSIONS)`."""
     n_keys = next(iter(logits.values())).shape[1]
     entropy_bins = np.linspace(0, np.log(n_keys), 33)
     fig, (left, right) = _figure(9.0, 3.2, ncols=2, left=0.05, right=0.98, bottom=0.1,
@@ -296,7 +321,7 @@ def make_draw_scaling(logits):
             raise ValueError(f"d_k must be one of {sorted(logits)}, got {d_k!r}.")
         raw = logits[d_k]  # (n_q, n_k)
         L = raw / np.sqrt(d_k) if scaled else raw
-        H = _entropy(softmax(L))
+        H = bilinear.row_entropy(softmax(L))
         counts, edges = np.histogram(L, bins=50)
         logit_bars.set_data(counts, edges)
         left.set_xlim(edges[0], edges[-1])
@@ -314,7 +339,7 @@ def make_draw_scaling(logits):
 
 def scaling_explorer(logits=None) -> Explorer:
     """A d_k slider (1..1024) and a 1/√d_k toggle on random queries and keys (seeded)."""
-    logits = scaling_logits() if logits is None else logits
+    logits = bilinear.random_logits(DIMENSIONS) if logits is None else logits
     controls = {
         "d_k": widgets.SelectionSlider(options=list(DIMENSIONS), value=64, description="d_k"),
         "scaled": widgets.Checkbox(value=True, description="divide by √d_k"),
@@ -324,13 +349,15 @@ def scaling_explorer(logits=None) -> Explorer:
 
 def make_draw_temperature(vocab, X):
     """Drawing function (sentence, tau) for softmax(log(X + ε) / τ) on a sentence."""
-    fig, ax = _figure(5.6, 4.2, left=0.2, right=0.98, bottom=0.19, top=0.93)
+    fig, ax = _figure(5.6, 4.2, left=0.2, right=0.88, bottom=0.19, top=0.93)
     fig.text(0.01, 0.01, "rows: query word i   columns: key word j", fontsize=8)
+    bar = _ColourBar(fig, ax, "viridis")
     parts = {"fig": fig}
 
     def label(words):
         image, title = _word_heatmap(ax, words, cmap="viridis")
-        return {"image": image, "title": title}
+        return {"image": image, "title": title,
+                **{f"bar{k}": text for k, text in enumerate(bar.texts)}}
 
     def draw_temperature(sentence=SENTENCE, tau=1.0):
         """Tempered log-count attention, proportional to (X + ε)^{1/τ} along each row."""
@@ -340,9 +367,10 @@ def make_draw_temperature(vocab, X):
         words = vocab.decode(ids)
         A = softmax(np.log(X[ids][:, ids].toarray() + SMOOTHING) / tau)  # (n, n)
         p = _relabel(parts, words, label)
-        _show(p["image"], A)
+        _show(p["image"], A, 0.0, float(A.max()))
+        bar.label(0.0, float(A.max()))
         p["title"].set_text(f"softmax(log(X + {SMOOTHING}) / {tau:.2f})")
-        caption = (f"mean row entropy {_entropy(A).mean():.3f} nats "
+        caption = (f"mean row entropy {bilinear.row_entropy(A).mean():.3f} nats "
                    f"(uniform: {np.log(len(ids)):.3f})   "
                    "τ < 1 sharpens toward the largest count, τ > 1 flattens")
         return fig, caption
