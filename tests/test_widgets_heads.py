@@ -76,3 +76,14 @@ def test_exercise_checks_accept_the_answers_and_hint_otherwise():
     assert ex.check_3(4 * 1776 * 8)
     assert "uniform" in repr(ex.check_4(np.full((2, 2), 0.5)))
     assert ex.check_4(ex.expected_4())
+
+
+def test_panels_share_one_colour_bar_drawn_once():
+    panels = wh.HeatmapPanels(6.0, 2.5, ncols=3, cache_labels=True, colorbar=True, right=0.9)
+    words = ["a", "b", "c"]
+    fig = panels.draw([np.eye(3), np.full((3, 3), 1 / 3), np.eye(3)[::-1]], words, words,
+                      ["one", "two", "three"])
+    assert len(fig.axes) == 4 and panels.colorbar_axes.get_ylim() == (0.0, 1.0)
+    assert not panels.colorbar_axes.get_visible()  # drawn into the cached label picture
+    picture, _, _ = panels.backgrounds[3]
+    assert picture.shape[1] > 0.8 * fig.get_size_inches()[0] * fig.dpi  # spans labels to bar
