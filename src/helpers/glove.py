@@ -26,12 +26,13 @@ How `train` is made fast without changing that rule:
   memory alignment either.
 """
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-import numba
 import numpy as np
 import scipy.sparse as sp
-from numba import njit, prange
+from numba import njit
 from scipy.sparse.linalg import svds
 
 from . import cooccurrence
@@ -86,7 +87,7 @@ def train(X, dim=50, x_max=100.0, alpha=0.75, learning_rate=0.05, epochs=50, see
 
     X is a (|V|, |V|) sparse or dense non-negative matrix (need not be symmetric). Seeded and
     reproducible: the same arguments give bit-identical vectors, whatever `threads` is (the
-    number of threads, by default all that numba may use). `blocks` (B) sets the stratified
+    number of threads, by default one per available core). `blocks` (B) sets the stratified
     schedule described in the module docstring; the fit depends on it (B is capped at |V|).
     `progress(epoch, cost)` is called after each epoch when given. `reshuffle=True` draws a
     fresh random order (of strata, and of pairs inside each cell) every epoch;
@@ -120,33 +121,31 @@ def train(X, dim=50, x_max=100.0, alpha=0.75, learning_rate=0.05, epochs=50, see
     shuffle = np.arange(epochs) < len(draws)  # (epochs,): shuffle the cells in this epoch?
     order = np.arange(x.size, dtype=np.int32)  # visiting order, shuffled inside each cell
     costs = np.empty(epochs)
-    run = _epochs_parallel if threads > 1 and x.size >= PARALLEL_MIN_PAIRS else _epochs
     one_call = progress is None  # else one call per epoch, to report each cost
     chunks = [slice(0, epochs)] if one_call else [slice(e, e + 1) for e in range(epochs)]
-    previous = numba.get_num_threads()
-    numba.set_num_threads(threads)
+    threads = min(threads, B)  # a stratum has B cells to share out
+    pool = ThreadPoolExecutor(threads) if threads > 1 and x.size >= PARALLEL_MIN_PAIRS else None
     try:
         for chunk in chunks:
-            run(state, mask, rows, cols, log_x, weight, order, starts, shifts[chunk],
-                keys[chunk], shuffle[chunk], learning_rate, costs[chunk])
+            args = (state, mask, rows, cols, log_x, weight, order, starts, shifts[chunk],
+                    keys[chunk], shuffle[chunk], learning_rate, costs[chunk])
+            _epochs(*args) if pool is None else _epochs_threaded(pool, threads, *args)
             if progress is not None:
                 progress(chunk.start, costs[chunk.start] / x.size)
     finally:
-        numba.set_num_threads(previous)
+        if pool is not None:
+            pool.shutdown()
     costs /= x.size
     return GloVe(state[:V, 0, :dim].astype(float), state[V:, 0, :dim].astype(float),
                  state[:V, 0, dim].astype(float), state[V:, 0, dim + 1].astype(float), costs)
 
 
 def _threads(threads):
-    """The thread count to use: `threads`, or all numba may use when None."""
+    """The thread count to use: `threads`, or one per core this process may run on if None."""
     if threads is None:
-        return numba.get_num_threads()
-    whole_number(threads, "threads")
-    if threads > numba.config.NUMBA_NUM_THREADS:
-        raise ValueError(f"threads must be at most {numba.config.NUMBA_NUM_THREADS} "
-                         f"(numba's NUMBA_NUM_THREADS), got {threads}.")
-    return threads
+        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else \
+            os.cpu_count() or 1
+    return whole_number(threads, "threads")
 
 
 def _blocks(counts, B):
@@ -188,7 +187,7 @@ def _initial_state(rng, V, dim):
     return state, mask
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", nogil=True)
 def _update(state, mask, w, c, log_x, weight, eta):
     """The reference AdaGrad step for word row w and context row c; returns ½·f·error².
 
@@ -219,7 +218,7 @@ def _update(state, mask, w, c, log_x, weight, eta):
     return 0.5 * weight * error * error
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", nogil=True)
 def _cell(state, mask, rows, cols, log_x, weight, order, start, stop, key, shuffle, eta):
     """Shuffle (when asked) and visit the pairs order[start:stop] in turn; returns their cost.
 
@@ -242,7 +241,7 @@ def _cell(state, mask, rows, cols, log_x, weight, order, start, stop, key, shuff
 
 @njit(cache=True)
 def _total(values):
-    """The sum of `values` from first to last (np.sum would run in parallel, in another order)."""
+    """The sum of `values` from first to last, in one fixed order."""
     total = 0.0
     for value in values:
         total += value
@@ -265,19 +264,35 @@ def _epochs(state, mask, rows, cols, log_x, weight, order, starts, shifts, keys,
         costs[epoch] = _total(cell_costs)
 
 
-@njit(cache=True, error_model="numpy", parallel=True)
-def _epochs_parallel(state, mask, rows, cols, log_x, weight, order, starts, shifts, keys,
-                     shuffle, eta, costs):
-    """`_epochs` with the B cells of each stratum spread over threads (they share no row)."""
+def _epochs_threaded(pool, threads, state, mask, rows, cols, log_x, weight, order, starts,
+                     shifts, keys, shuffle, eta, costs):
+    """`_epochs` with the B cells of each stratum split over `threads` threads of `pool`.
+
+    Cells of one stratum share no word and no context, so the result does not depend on which
+    thread runs which cell or when. Python threads (the compiled loop releases the GIL) rather
+    than numba's parallel loops: those spin while waiting and slow down on a busy machine.
+    """
     B = shifts.shape[1]
     cell_costs = np.zeros(B * B)
+    blocks = np.arange(B)
     for epoch in range(shifts.shape[0]):
         for s in range(B):
-            for r in prange(B):
-                k = r * B + (r + shifts[epoch, s]) % B
-                cell_costs[k] = _cell(state, mask, rows, cols, log_x, weight, order, starts[k],
-                                      starts[k + 1], keys[epoch, k], shuffle[epoch], eta)
+            cells = blocks * B + (blocks + shifts[epoch, s]) % B  # (B,) this stratum
+            done = [pool.submit(_run_cells, state, mask, rows, cols, log_x, weight, order,
+                                starts, part, keys[epoch], shuffle[epoch], eta, cell_costs)
+                    for part in np.array_split(cells, threads)]
+            for future in done:
+                future.result()
         costs[epoch] = _total(cell_costs)
+
+
+@njit(cache=True, error_model="numpy", nogil=True)
+def _run_cells(state, mask, rows, cols, log_x, weight, order, starts, cells, keys, shuffle, eta,
+               cell_costs):
+    """The given cells one after the other (keys (B²,) of this epoch); cell_costs[k] = cost."""
+    for k in cells:
+        cell_costs[k] = _cell(state, mask, rows, cols, log_x, weight, order, starts[k],
+                              starts[k + 1], keys[k], shuffle, eta)
 
 
 def ppmi_svd(X, dim=50, power=0.5, cds=1.0):
