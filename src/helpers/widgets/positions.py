@@ -304,6 +304,8 @@ def kernel_explorer(profiles=None) -> Explorer:
 def _generation_figure(words):
     """The generation figure for one sentence: (fig, image, title, bars, reference, labels,
     bar_title). Built once per sentence; a step or mask change only updates data and texts.
+    The grey reference bars show each row's change without the mask, so the panel is never
+    blank when the mask holds every row still.
     """
     n = len(words)
     fig, axes = new_figure(9.0, 3.8, ncols=2, layout=None)
@@ -324,10 +326,8 @@ def _generation_figure(words):
     right.set_axis_off()
     labels = [right.text(-0.02, i, f"{i}: {w}", ha="right", va="center", fontsize=8,
                          transform=right.get_yaxis_transform()) for i, w in enumerate(words)]
-    values = [right.text(1.0, i, "", ha="right", va="center", fontsize=7,
-                         transform=right.get_yaxis_transform()) for i in range(n)]
     bar_title = _title(right, "")
-    return fig, image, title, bars, reference, labels, values, bar_title
+    return fig, image, title, bars, reference, labels, bar_title
 
 
 def make_draw_generation(vocab, X_left):
@@ -353,7 +353,7 @@ def make_draw_generation(vocab, X_left):
         grid = np.full((n, n), np.nan)
         grid[:step, :step] = np.where(A > 0, A, np.nan)
         words = vocab.decode(t)
-        fig, image, title, bars, reference, labels, values, bar_title = _cached(
+        fig, image, title, bars, reference, labels, bar_title = _cached(
             built, tuple(words), lambda: _generation_figure(words))
         image.set_data(np.ma.masked_invalid(grid))
         title.set_text(f"weights (row: query i) after {step} of {n} tokens, "
@@ -362,9 +362,8 @@ def make_draw_generation(vocab, X_left):
         bars.set_segments([[(0, i), (v, i)] for i, v in enumerate(moved)])
         bars.set_color("C2" if mask else "C3")
         bars.axes.set_xlim(0, max(0.05, 1.25 * unmasked.max()))
-        for i, (label, value) in enumerate(zip(labels, values, strict=True)):
+        for i, label in enumerate(labels):
             label.set_visible(i < step)
-            value.set_text(f"{moved[i]:.3f}" if i < step else "")
         top = moved.max()
         bar_title.set_text("change of row i since first computed: "
                            + (f"top {top:.3g}" if top > 1e-12 else "all 0")
