@@ -37,7 +37,7 @@ PREDICT = "predict"               # tag: ask the room before showing this cell's
 
 # Slide geometry in CSS px (course.css): 1280×720 with 16 px top padding and 36 px sides.
 HEIGHT = 720
-BUDGET = 640          # content height a slide is packed to (margin for estimate errors)
+BUDGET = 620          # content height a slide is packed to (margin for estimate errors)
 WIDTH = 1200          # text width
 BODY = (24 * 1.3, WIDTH / (24 * 0.56))     # (line height, characters per line), body text
 CODE = (20 * 1.3, WIDTH / (20 * 0.61))     # the same for code and text output
@@ -85,6 +85,14 @@ def paragraphs(source: str) -> list[str]:
     return blocks
 
 
+def list_items(block: str) -> list[str]:
+    """A markdown block cut before each top-level list item (any lead-in line stays first)."""
+    items = [item for item in re.split(r"\n(?=(?:[-*+]|\d+\.)\s)", block) if item.strip()]
+    if len(items) > 1 and not re.match(r"(?:[-*+]|\d+\.)\s", items[0]):
+        items[:2] = [items[0] + "\n" + items[1]]          # a lead-in stays with the first item
+    return items
+
+
 def _plain(text: str) -> str:
     """Markdown as roughly the characters a reader sees (for width estimates)."""
     text = re.sub(r"\$\$(.+?)\$\$", r"\1", text, flags=re.S)
@@ -114,10 +122,11 @@ def markdown_height(block: str) -> float:
         rows = block.count("\\\\") + 1
         tall = 1.6 if re.search(r"\\frac|\\sum|\\prod|\\begin", block) else 1.0
         return rows * BODY[0] * 1.6 * tall + 14
-    height = 0.0
-    for item in re.split(r"\n(?=\s*(?:[-*+]|\d+\.)\s)", block):   # list items start new lines
+    height, narrow = 0.0, (BODY[0], BODY[1] * 0.94)                # list indent, quote bar
+    for item in re.split(r"\n(?=\s*(?:[-*+>]|\d+\.)\s)", block):  # items start new lines
         extra = 1.25 if "$" in item else 1.0                       # inline math is taller
-        height += text_height(" ".join(_plain(item).split()), BODY) * extra
+        metrics = narrow if re.match(r"\s*(?:[-*+>]|\d+\.)\s", item) else BODY
+        height += text_height(" ".join(_plain(item).split()), metrics) * extra
     return height + PARAGRAPH_GAP
 
 
@@ -212,8 +221,10 @@ def section_pieces(cells, budget) -> list[Piece]:
     pieces = []
     for cell in cells:
         if cell.cell_type == "markdown":
+            blocks = [part for block in paragraphs(cell.source) for part in (
+                list_items(block) if markdown_height(block) > budget - 100 else [block])]
             pieces += [Piece(markdown_cell(b, deck_notes=cell.metadata.get("deck_notes", [])),
-                             markdown_height(b)) for b in paragraphs(cell.source)]
+                             markdown_height(b)) for b in blocks]
         elif cell.cell_type == "code":
             code = code_pieces(cell, budget)
             if code:
@@ -297,12 +308,20 @@ def section_text(section) -> str:
 
 
 def attach_plan(sections, plan):
-    """Each plan row → the `##` section it talks about (in order, best word overlap ahead)."""
+    """Each plan row → the `##` section it names ("§3") or, failing that, the one its words
+    overlap most among the next few (rows and sections run in the same order)."""
     majors = [i for i, (level, _, _) in enumerate(sections) if level <= 2]
     texts = {i: words(section_text(sections[i])) for i in majors}
     titles = {i: words(sections[i][1].source if sections[i][1] else "") for i in majors}
     position, attached = 0, {i: [] for i in majors}
+    numbered = {re.match(r"#+\s*(\d+)\.", sections[i][1].source).group(1): i for i in majors
+                if sections[i][1] and re.match(r"#+\s*(\d+)\.", sections[i][1].source)}
     for row in plan:
+        section = re.search(r"§\s*(\d+)", row[1])
+        if section and section.group(1) in numbered:     # "§3 Key identity" → "## 3. …"
+            position = majors.index(numbered[section.group(1)])
+            attached[majors[position]].append(session_notes.plan_line(row))
+            continue
         what = words(row[1])
         best, best_score = majors[position], 0.0
         for k in range(position, min(position + 4, len(majors))):

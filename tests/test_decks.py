@@ -7,6 +7,7 @@ COURSE_REQUIRE_BROWSER=1 (as in .ci/run).
 """
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -179,3 +180,35 @@ def test_notes_parsed_by_heading_names(tmp_path, monkeypatch):
     assert info.title == "Session 09"
     assert [r[:2] for r in info.plan] == [("0–10", "Start"), ("10–50", "One")]
     assert info.widgets == ["**A.** Slide it. Ask why.", "B."]
+
+
+def session_minutes():
+    """Per session: minutes in docs/teaching.md, README, the notes' plan and the notebook."""
+    index = (ROOT / "docs" / "teaching.md").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    found = {}
+    for path in NOTEBOOKS:
+        number = path.stem[:2]
+        row = re.split(r"(?<!\\)\|", re.search(rf"^\| {number} \|.*$", index, re.M).group(0))
+        readme_row = re.split(r"(?<!\\)\|", re.search(rf"^\| {number} \|.*$", readme,
+                                                        re.M).group(0))
+        plan = notes.sections((ROOT / "docs" / "teaching" / f"{path.stem}.md").read_text(
+            encoding="utf-8"))
+        heading = next(name for name in plan if name.lower().startswith("plan"))
+        header = nbformat.read(path, as_version=4).cells[0].source
+        found[number] = {
+            "docs/teaching.md": int(re.search(r"\d+", row[3]).group(0)),
+            "README": int(re.search(r"\d+", readme_row[-2]).group(0)),
+            "plan": int(re.search(r"\d+", heading).group(0)),
+            "notebook": int(re.search(r"about\s+(\d+)\s+minutes", header).group(1)),
+            "planned": re.search(r"(\d+) planned", heading),
+        }
+    return found
+
+
+def test_minutes_agree_and_plans_keep_slack():
+    for number, minutes in session_minutes().items():
+        planned = minutes.pop("planned")
+        assert len(set(minutes.values())) == 1, f"session {number}: {minutes}"
+        if planned:
+            assert minutes["plan"] - int(planned.group(1)) >= 10, f"session {number}: no slack"
