@@ -76,6 +76,10 @@ def test_exercise_checks_accept_the_answers_and_hint_otherwise():
     assert ex.check_3(4 * 1776 * 8)
     assert "uniform" in repr(ex.check_4(np.full((2, 2), 0.5)))
     assert ex.check_4(ex.expected_4())
+    fitted = (ex.EXERCISE_5_Z[:, :, None] * ex.EXERCISE_5_PHI[None]).sum(axis=2)
+    assert "fitted log counts" in repr(ex.check_5(fitted))
+    assert ex.check_5(heads.component_counts(ex.EXERCISE_5_G, ex.EXERCISE_5_Z, ex.EXERCISE_5_PHI))
+    assert not ex.check_5(None)
 
 
 def test_panels_share_one_colour_bar_drawn_once():

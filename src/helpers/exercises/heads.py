@@ -16,6 +16,9 @@ EXERCISE_2_L1 = np.array([[2.0, 0.0, 0.0], [0.0, 2.0, 0.0], [1.0, 1.0, 0.0]])
 EXERCISE_2_L2 = np.array([[0.0, 0.0, 3.0], [3.0, 0.0, 0.0], [0.0, 0.0, 1.0]])
 EXERCISE_3_V, EXERCISE_3_K = 1776, 8
 EXERCISE_4_PAIR, EXERCISE_4_ITERATIONS = 3, 1
+EXERCISE_5_G = np.array([[6.0, 2.0, 1.0], [0.0, 3.0, 3.0]])  # 2 pairs × offsets δ = 1, 2, 3
+EXERCISE_5_Z = np.array([[2.0, 1.0], [0.5, 2.0]])  # loadings: 2 pairs × 2 components
+EXERCISE_5_PHI = np.array([[0.8, 0.1, 0.1], [0.0, 0.5, 0.5]])  # profiles: near, far
 
 
 def check_1(answer) -> Feedback:
@@ -87,3 +90,19 @@ def check_4(answer) -> Feedback:
                           "T = ibm_model1(par, 1); restrict T to rows par.target[3] and columns "
                           "par.source[3], then softmax the log along each row.",
                           what="alignment")
+
+
+def check_5(answer) -> Feedback:
+    """Exercise 5: each pair's counts split between the two components, a (2, 2) array."""
+    missing = unanswered(answer)
+    if missing is not None:
+        return missing
+    parts = EXERCISE_5_Z[:, :, None] * EXERCISE_5_PHI[None]  # (pairs, components, offsets)
+    if np.shape(answer) == (2, 2) and np.allclose(answer, parts.sum(axis=2)):
+        return Feedback(False, "that is Σ_δ Z[p, r] Φ[r, δ], the fitted log counts: divide by "
+                               "the sum over components at each δ, then multiply by G[p, δ].")
+    return compare_arrays(answer, heads.component_counts(EXERCISE_5_G, EXERCISE_5_Z,
+                                                         EXERCISE_5_PHI),
+                          "at each offset δ the share of component r is Z[p, r] Φ[r, δ] divided "
+                          "by the sum over both components; multiply by G[p, δ] and add over δ.",
+                          what="split")
