@@ -227,8 +227,8 @@ def section_pieces(cells, budget) -> list[Piece]:
                              markdown_height(b)) for b in blocks]
         elif cell.cell_type == "code":
             code = code_pieces(cell, budget)
-            if code:
-                code[0].cell.metadata["deck_notes"] = cell.metadata.get("deck_notes", [])
+            for piece in code[1:]:                   # the notes go with the first piece only
+                piece.cell.metadata.pop("deck_notes", None)
             pieces += code
     return pieces
 
