@@ -202,8 +202,8 @@ def make_draw_heads(rel):
                    "topical": heads.restricted_conditional(rel.topical, ids)}
         weights = {}
         for name, rank in (("local", k), ("topical", k), ("sum", 2 * k)):
-            W_q, W_k = rel.factors[name]
-            weights[name] = softmax(W_q[ids, :rank] @ W_k[ids, :rank].T)  # (n, n)
+            U_q, U_k = rel.factors[name]
+            weights[name] = softmax(U_q[ids, :rank] @ U_k[ids, :rank].T)  # (n, n)
         kl = {r: heads.kl_rows(targets[r], weights[r]).mean() for r in targets}
         kl_one = {r: heads.kl_rows(targets[r], weights["sum"]).mean() for r in targets}
         caption = (f"KL to local: own head {kl['local']:.3f}, one head {kl_one['local']:.3f}   "
