@@ -131,7 +131,8 @@ def test_notes_and_recap(measured):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_headings_start_slides(path):
-    """Every `##` starts a slide and every `###` a sub-slide, whatever the cell metadata."""
+    """Every `##` starts a slide and every `###` a sub-slide, whatever the cell metadata; the
+    outputs of cells tagged `predict` are fragments."""
     deck = decks.deck_notebook(nbformat.read(path, as_version=4), path)
     for cell in deck.cells:
         kind = cell.metadata["slideshow"]["slide_type"]
@@ -139,6 +140,9 @@ def test_headings_start_slides(path):
             assert kind == "slide", cell.source
         if cell.cell_type == "markdown" and cell.source.startswith("### "):
             assert kind == "subslide", cell.source
+        tags = cell.metadata.get("tags", [])
+        if decks.PREDICT in tags and decks.OUTPUT_ONLY in tags:   # ask the room first
+            assert kind == "fragment", cell.outputs
 
 
 def synthetic_notebook():
