@@ -5,6 +5,25 @@ import os
 # MPLBACKEND=Agg would reach the notebook kernels and disable inline figures.
 os.environ.pop("MPLBACKEND", None)
 
+def pytest_configure(config):
+    """Notebook kernels started by this session check every figure for overlapping labels.
+
+    A temporary IPYTHONDIR holds tests/kernel/check_figures.py as a startup file, so the check
+    runs in the test kernels only (see that file).
+    """
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    folder = Path(tempfile.mkdtemp(prefix="course-ipython-"))
+    startup = folder / "profile_default" / "startup"
+    startup.mkdir(parents=True)
+    shutil.copyfile(Path(__file__).parent / "tests" / "kernel" / "check_figures.py",
+                    startup / "00-check_figures.py")
+    os.environ["IPYTHONDIR"] = str(folder)
+    config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
+
+
 # Session 08 needs the optional real-model extra; without it its notebooks are skipped, loudly.
 REAL_MODEL_FILES = ("08_real_model.ipynb", "08_real_model_solutions.ipynb")
 

@@ -7,7 +7,14 @@ Introduced in 01_cooccurrence. `fast_heatmap` and `fast_bars` skip matplotlib's 
 """
 
 import numpy as np
+from matplotlib import colormaps
+from matplotlib.axes import Axes
+from matplotlib.colors import is_color_like
 from matplotlib.figure import Figure
+
+from . import validate
+
+LAYOUTS = ("constrained", "compressed", "tight", None)
 
 
 def new_figure(width=6.0, height=4.0, ncols=1, nrows=1, layout="constrained"):
@@ -16,6 +23,10 @@ def new_figure(width=6.0, height=4.0, ncols=1, nrows=1, layout="constrained"):
     `layout=None` skips the constrained layout (about half of a redraw's time); place the axes
     with `fig.subplots_adjust(...)` instead.
     """
+    width, height = validate.positive(width, "width"), validate.positive(height, "height")
+    ncols, nrows = validate.whole_number(ncols, "ncols"), validate.whole_number(nrows, "nrows")
+    if layout not in LAYOUTS:
+        raise ValueError(f"layout must be one of {LAYOUTS}, got {validate.describe(layout)}.")
     fig = Figure(figsize=(width, height), dpi=80, layout=layout)
     axes = fig.subplots(nrows, ncols, squeeze=False)
     return fig, axes[0, 0] if nrows * ncols == 1 else axes
@@ -26,14 +37,21 @@ def heatmap(ax, values, row_labels, col_labels, title="", cmap="viridis", annota
     """Draw `values` (n_rows, n_cols) as a labelled heatmap on `ax`; returns the image.
 
     `annotate` writes each value in its cell (default: when the matrix has at most 12x12
-    cells); `center` uses a diverging map symmetric around zero. -inf cells are drawn blank.
+    cells); `center` uses a diverging map symmetric around zero. NaN and ±inf cells are drawn
+    blank.
     """
-    values = np.asarray(values, dtype=float)
-    if values.shape != (len(row_labels), len(col_labels)):
-        raise ValueError(
-            f"values has shape {values.shape} but there are {len(row_labels)} row labels and "
-            f"{len(col_labels)} column labels."
-        )
+    values = _check_drawing(ax, values, title, finite=False)
+    _check_labels(row_labels, "row_labels", values.shape[0])
+    _check_labels(col_labels, "col_labels", values.shape[1])
+    if cmap not in colormaps:
+        raise ValueError(f"cmap must be a matplotlib colormap name such as 'viridis', got "
+                         f"{validate.describe(cmap)}.")
+    center = validate.flag(center, "center")
+    if annotate is not None:
+        annotate = validate.flag(annotate, "annotate")
+    if not isinstance(fmt, str) or "{" not in fmt:
+        raise TypeError(f'fmt must be a format string such as "{{:.2f}}", got '
+                        f"{validate.describe(fmt)}.")
     shown = np.ma.masked_invalid(values)
     kwargs = {"cmap": cmap}
     if center:
@@ -57,6 +75,9 @@ def heatmap(ax, values, row_labels, col_labels, title="", cmap="viridis", annota
 
 def bars(ax, labels, values, title="", color="C0"):
     """Horizontal bar chart, first label on top; returns `ax`."""
+    values = _check_drawing(ax, values, title, ndim=1)
+    _check_labels(labels, "labels", len(values))
+    _check_color(color)
     y = np.arange(len(labels))
     ax.barh(y, values, color=color)
     ax.set_yticks(y, labels, fontsize=8)
@@ -70,9 +91,12 @@ def fast_heatmap(ax, values, row_labels, col_labels, title, row_names=True, **st
 
     Matplotlib's tick objects cost most of a redraw; plain text labels halve an update's time.
     `row_names` False leaves the rows unlabelled (when a panel to the left already names them).
-    NaN cells are blank. Returns the image.
+    NaN and ±inf cells are blank. Returns the image.
     """
-    values = np.asarray(values, dtype=float)
+    values = _check_drawing(ax, values, title, finite=False)
+    row_names = validate.flag(row_names, "row_names")
+    _check_labels(row_labels, "row_labels", values.shape[0])
+    _check_labels(col_labels, "col_labels", values.shape[1])
     n_rows, n_cols = values.shape
     image = ax.imshow(np.ma.masked_invalid(values), aspect="auto", interpolation="nearest",
                       **style)
@@ -90,6 +114,9 @@ def fast_heatmap(ax, values, row_labels, col_labels, title, row_names=True, **st
 
 def fast_bars(ax, labels, values, title, color):
     """Horizontal bars (one line collection), largest on top, word labels as plain text."""
+    values = _check_drawing(ax, values, title, ndim=1)
+    _check_labels(labels, "labels", len(values))
+    _check_color(color)
     k = max(len(labels), 1)
     top = float(values[0]) if len(values) else 1.0
     row_points = ax.get_position().height * ax.figure.get_figheight() * 72 / k
@@ -101,3 +128,87 @@ def fast_bars(ax, labels, values, title, color):
         ax.text(-0.02 * top, i, word, ha="right", va="center", fontsize=8)
     ax.text(0.5, 1.01, f"{title} (top value {top:.3g})", transform=ax.transAxes,
             ha="center", va="bottom", fontsize=10)
+
+
+def _check_drawing(ax, values, title, ndim=2, finite=True):
+    """Check the arguments every drawing function shares; returns values as a float array."""
+    validate.instance(ax, "ax", Axes, "Make one with new_figure().")
+    validate.text(title, "title")
+    shape = "(n_rows, n_cols)" if ndim == 2 else "(n,)"
+    return validate.real_array(values, "values", ndim, shape=shape, finite=finite)
+
+
+def _check_labels(labels, name, n):
+    if isinstance(labels, str) or not all(isinstance(label, str) for label in labels):
+        raise TypeError(f"{name} must be a list of strings, got {validate.describe(labels)}.")
+    validate.sizes_agree(len(labels), f"The number of {name}", n, "the matching size of values")
+
+
+def _check_color(color):
+    if not is_color_like(color):
+        raise ValueError(f"color must be a matplotlib color such as 'C0' or 'tab:red', got "
+                         f"{validate.describe(color)}.")
+
+
+def _text_corners(text, renderer) -> np.ndarray:
+    """The four corners (4, 2) of a drawn text's own (rotated) rectangle, in pixels.
+
+    matplotlib reports the axis-aligned box of a rotated text; the rectangle inside it is
+    recovered from that box's size and the angle (its centre is the box's centre).
+    """
+    box = text.get_window_extent(renderer)
+    angle = np.deg2rad(text.get_rotation())
+    c, s = abs(np.cos(angle)), abs(np.sin(angle))
+    if abs(c - s) < 1e-3:  # 45°: the box does not determine the sides; use the box itself
+        w, h, angle = box.width, box.height, 0.0
+    else:
+        w, h = np.linalg.solve([[c, s], [s, c]], [box.width, box.height])
+    half = np.array([[-w, -h], [w, -h], [w, h], [-w, h]]) / 2
+    turn = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+    centre = np.array([(box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2])
+    return centre + half @ turn.T
+
+
+def _rectangles_overlap(a, b, margin=1.0) -> bool:
+    """Whether two convex quadrilaterals (4, 2) overlap by more than `margin` pixels."""
+    for corners in (a, b):
+        for k in range(2):
+            edge = corners[k + 1] - corners[k]
+            axis = np.array([-edge[1], edge[0]]) / (np.hypot(*edge) or 1.0)
+            pa, pb = a @ axis, b @ axis
+            if pa.max() - margin <= pb.min() or pb.max() - margin <= pa.min():
+                return False
+    return True
+
+
+def text_overlaps(fig) -> list[tuple[str, str]]:
+    """Pairs of visible, non-empty texts of `fig` whose rectangles overlap, after a draw.
+
+    Each text is taken as its own rotated rectangle (so slanted tick labels side by side do not
+    count); a 1-pixel margin ignores texts that merely touch. Introduced in 01_cooccurrence
+    (used by the tests on every figure and explorer).
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Text
+
+    validate.instance(fig, "fig", Figure, "Make one with new_figure().")
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    drawn, draw = [], Text.draw
+
+    def record(text, renderer):  # only the texts a draw really renders (no hidden tick labels)
+        draw(text, renderer)
+        drawn.append(text)
+
+    Text.draw = record
+    try:
+        canvas.draw()
+    finally:
+        Text.draw = draw
+    renderer = canvas.get_renderer()
+    texts = list({id(t): t for t in drawn if t.get_visible() and t.get_text().strip()}.values())
+    rects = np.array([_text_corners(t, renderer) for t in texts]).reshape(-1, 4, 2)
+    low, high = rects.min(axis=1), rects.max(axis=1)  # (T, 2) boxes around the rectangles
+    near = np.all((low[:, None] < high[None] - 1) & (low[None] < high[:, None] - 1), axis=-1)
+    return [(texts[i].get_text(), texts[j].get_text())
+            for i, j in zip(*np.nonzero(np.triu(near, 1)), strict=True)
+            if _rectangles_overlap(rects[i], rects[j])]
