@@ -13,9 +13,9 @@ from typing import NamedTuple
 import numpy as np
 import scipy.sparse as sp
 
-from . import cooccurrence
+from . import cooccurrence, validate
 from .attention import softmax
-from .validate import whole_number
+from .validate import id_documents, number, real_array, whole_number
 
 
 def selector(ids, vocab_size):
@@ -93,9 +93,8 @@ def restricted_conditional(X, ids, smoothing=0.0):
     A position whose word co-occurs with none of the sentence's words has no distribution:
     ValueError. Introduced in 03_projection.
     """
-    if isinstance(smoothing, bool) or not isinstance(smoothing, (int, float)) or smoothing < 0:
-        raise ValueError(f"smoothing must be a number >= 0, got {smoothing!r}.")
-    M = project(X, ids) + smoothing  # (n, n)
+    smoothing = number(smoothing, "smoothing", minimum=0)
+    M = project(validate.counts(X, "X"), ids) + smoothing  # (n, n)
     if np.isnan(M).any() or np.isinf(M).any() or (M < 0).any():
         raise ValueError("Counts must be finite and non-negative; pass counts X, not log X.")
     total = M.sum(axis=1, keepdims=True)  # (n, 1)
@@ -114,9 +113,8 @@ def log_counts(X, ids, smoothing=0.0):
     Zero counts give -inf, which softmax turns into exactly zero weight (a mask).
     Introduced in 03_projection.
     """
-    if isinstance(smoothing, bool) or not isinstance(smoothing, (int, float)) or smoothing < 0:
-        raise ValueError(f"smoothing must be a number >= 0, got {smoothing!r}.")
-    M = project(X, ids) + smoothing  # (n, n)
+    smoothing = number(smoothing, "smoothing", minimum=0)
+    M = project(validate.counts(X, "X"), ids) + smoothing  # (n, n)
     if (M < 0).any():
         raise ValueError("Counts must be non-negative; pass counts X, not log X.")
     with np.errstate(divide="ignore"):
@@ -130,7 +128,9 @@ def kl_rows(P, A):
     P.shape[:-1], so two (n, m) matrices give (n,). Terms with P = 0 count 0; a row where A = 0
     but P > 0 gives inf. Introduced in 03_projection (also used by 06_heads).
     """
-    P, A = np.asarray(P, dtype=float), np.asarray(A, dtype=float)
+    P, A = real_array(P, "P", shape="(..., m)"), real_array(A, "A", shape="(..., m)")
+    if (P < 0).any() or (A < 0).any():
+        raise ValueError("P and A must hold probabilities (>= 0), got a negative entry.")
     if P.shape != A.shape or P.ndim < 1:
         raise ValueError(f"P and A must have the same shape (..., m), got {P.shape} and "
                          f"{A.shape}.")
@@ -160,7 +160,7 @@ def approximation_error(S, ids, B):
     For distinct tokens its unique minimiser is B = M = O S Oᵀ, with minimum ‖S‖² − ‖M‖²
     (see `best_approximation_residual`). Introduced in 03_projection.
     """
-    S = check_operator(S)
+    S = _finite(check_operator(S))
     M = project(S, ids)  # (n, n)
     B = _check_square(B, M.shape[0], "B")
     lifted = lift(B, ids, S.shape[0])
@@ -173,7 +173,7 @@ def best_approximation_residual(S, ids):
     It is the squared mass of S outside the sentence's block: what no operator living on the
     sentence can represent. Introduced in 03_projection.
     """
-    S = check_operator(S)
+    S = _finite(check_operator(S))
     ids = check_ids(ids, S.shape[0])
     if np.unique(ids).size != ids.size:
         raise ValueError(
@@ -205,7 +205,7 @@ def solve_lifting(S, ids):
     (row-major vec). With distinct tokens it has full rank and B = M; with a repeated token it
     loses rank and lstsq returns only the minimum-norm solution. Introduced in 03_projection.
     """
-    S = check_operator(S)
+    S = _finite(check_operator(S))
     ids = check_ids(ids, S.shape[0])
     if ids.size > 40:
         raise ValueError(f"The lifting system has n⁴ entries; keep n <= 40 (got {ids.size}).")
@@ -228,7 +228,7 @@ def check_ids(ids, vocab_size):
     if a.ndim != 1:
         raise ValueError(f"ids must be a 1-D array of token ids, got shape {a.shape}.")
     if a.size == 0:
-        raise ValueError("The sentence is empty: give at least one token id.")
+        raise ValueError("ids is empty: the sentence needs at least one token id.")
     if not np.issubdtype(a.dtype, np.integer):
         raise ValueError(
             f"Token ids must be whole numbers, got dtype {a.dtype}: encode words with "
@@ -243,11 +243,14 @@ def check_ids(ids, vocab_size):
 
 
 def check_operator(S):
-    """A square (|V|, |V|) numeric operator, dense (ndarray) or scipy.sparse; else ValueError."""
+    """A square (|V|, |V|) real operator, dense (ndarray) or scipy.sparse; else ValueError.
+
+    Entries may be -inf (log of a zero count); NaN, +inf and complex entries are refused.
+    """
     if not sp.issparse(S):
-        S = np.asarray(S)
-        if not np.issubdtype(S.dtype, np.number):
-            raise ValueError(f"S must hold numbers, got dtype {S.dtype}.")
+        S = real_array(S, "S", 2, shape="(|V|, |V|)", neg_inf=True)
+    elif S.dtype.kind not in "biuf" or np.isnan(S.data).any() or np.isposinf(S.data).any():
+        raise ValueError(f"S must hold real numbers without NaN or +inf, got dtype {S.dtype}.")
     if S.ndim != 2 or S.shape[0] != S.shape[1]:
         raise ValueError(
             f"S must be a square (|V|, |V|) operator, got shape {S.shape}: build it from the "
@@ -258,8 +261,17 @@ def check_operator(S):
     return S
 
 
-def _check_square(B, n, name):
-    B = np.asarray(B, dtype=float)
+def _finite(S):
+    """S (checked by check_operator) when it has no -inf: the norms below need finite S."""
+    values = S.data if sp.issparse(S) else S
+    if np.isneginf(values).any():
+        raise ValueError("S has -inf entries (log of a zero count?): use a finite operator "
+                         "such as log(1 + X) or PPMI here.")
+    return S
+
+
+def _check_square(B, n, name, neg_inf=False):
+    B = real_array(B, name, 2, shape=f"({n}, {n})", neg_inf=neg_inf)
     if B.shape != (n, n):
         raise ValueError(f"{name} must be ({n}, {n}), one row and column per token; got {B.shape}.")
     return B
@@ -278,6 +290,11 @@ def glove_logits(fit, ids, query_bias=False, key_bias=True):
     approximates the restricted conditional; the query bias b_i is constant along a row and
     cancels in the softmax, the key bias b̃_j does not. Introduced in 03_projection.
     """
+    from .glove import GloVe
+
+    validate.instance(fit, "fit", GloVe, "Use data.lee_glove() or glove.train(X).")
+    query_bias, key_bias = (validate.flag(query_bias, "query_bias"),
+                            validate.flag(key_bias, "key_bias"))
     ids = check_ids(ids, fit.W.shape[0])
     L = fit.W[ids] @ fit.W_context[ids].T  # (n, n)
     if key_bias:
@@ -290,11 +307,12 @@ def glove_logits(fit, ids, query_bias=False, key_bias=True):
 def restricted_kl(X, ids, logits):
     """KL(R_i ‖ softmax(logits)_i) per position (n,), R the exact restricted conditional.
 
-    `logits` is (n, n). Positions whose word co-occurs with no word of the sentence have no
-    R and get NaN; average with np.nanmean. Introduced in 03_projection.
+    `logits` is (n, n) and may hold -inf (masked pairs). Positions whose word co-occurs with no
+    word of the sentence have no R and get NaN; average with np.nanmean. Introduced in
+    03_projection.
     """
-    counts = project(X, ids)  # (n, n)
-    logits = _check_square(logits, counts.shape[0], "logits")
+    counts = project(validate.counts(X, "X"), ids)  # (n, n)
+    logits = _check_square(logits, counts.shape[0], "logits", neg_inf=True)  # -inf: a mask
     total = counts.sum(axis=1, keepdims=True)
     defined = total[:, 0] > 0
     out = np.full(counts.shape[0], np.nan)
@@ -349,7 +367,13 @@ class Operators:
 
 def operators(counted, fit):
     """The `Operators` of a counted corpus (`data.lee()` or `data.toy()`) and a GloVe fit on it."""
+    from .data import CountedCorpus
+    from .glove import GloVe
+
+    validate.instance(counted, "counted", CountedCorpus, "Use data.lee() or data.toy().")
+    validate.instance(fit, "fit", GloVe, "Use data.lee_glove() or glove.train(X).")
     X = sp.csr_matrix(counted.X)
+
     if fit.W.shape[0] != X.shape[0]:
         raise ValueError(f"fit has {fit.W.shape[0]} word vectors but the counts have "
                          f"{X.shape[0]} words: train GloVe on the same vocabulary.")
@@ -364,7 +388,8 @@ def sample_sentences(docs, length, count, seed=0):
     """
     whole_number(length, "length")
     whole_number(count, "count")
-    docs = [np.asarray(d, dtype=np.int64) for d in docs]
+    whole_number(seed, "seed", minimum=0)
+    docs = id_documents(docs, "docs")
     starts = np.array([len(d) - length + 1 for d in docs])  # windows per document
     if (starts <= 0).all():
         raise ValueError(f"No document has {length} tokens: ask for shorter windows.")

@@ -244,16 +244,16 @@ def default_sweep(dims=KL_DIMS):
 def kl_panel(ax, dims, means):
     """The mean-KL-against-d curve with axes and ticks, drawn once; returns the marker line."""
     x = np.log(dims)
-    ax.plot(x, means, "o-", color="C0", label="mean over windows")
-    (marker,) = ax.plot([], [], "s", color="C3", label="this sentence")
+    ax.plot(x, means, "o-", color="C0")
+    (marker,) = ax.plot([], [], "s", color="C3")
     ax.set_xlim(x[0] - 0.3, x[-1] + 0.3)
     ax.set_ylim(0, 1.3 * max(means))
     ax.set_xticks(x, [str(d) for d in dims], fontsize=8)
-    ax.yaxis.set_major_locator(MaxNLocator(4))
+    ax.yaxis.set_major_locator(MaxNLocator(3))
     ax.tick_params(axis="y", labelsize=8)
     ax.set_xlabel("GloVe width d (log scale)", fontsize=9)
     ax.set_ylabel("mean KL(R ‖ A), nats", fontsize=9)
-    ax.legend(fontsize=8, loc="upper right", frameon=False)
+    ax.set_title("blue: over the windows, red: this sentence", fontsize=9)
     return marker
 
 
@@ -376,7 +376,7 @@ def uniqueness_panel() -> Canvas:
     canvas.fig.subplots_adjust(top=0.86)
     (ax,) = canvas.axes
     ax.xaxis.set_major_locator(MaxNLocator(4, integer=True))
-    ax.yaxis.set_major_locator(MaxNLocator(4))
+    ax.yaxis.set_major_locator(MaxNLocator(3))
     ax.set_xlabel("perturbation")
     ax.set_ylabel("error − error(M)")
     return canvas
