@@ -138,3 +138,20 @@ def test_missing_gensim_file_names_the_file_and_gensim_version():
 
     with pytest.raises(ValueError, match=rf"no_such_file\.txt.*gensim {version('gensim')}"):
         corpus.gensim_test_data("no_such_file.txt")
+
+
+def test_wiki_excerpt_as_read_by_gensim_checked_by_hand():
+    from helpers import data
+
+    wiki = data.wiki()
+    documents = [wiki.vocab.decode(d) for d in wiki.docs]
+    assert len(documents) == 106
+    # "Anarchism is a political philosophy that advocates self-governed societies based on
+    # voluntary institutions": markup gone, lowercase, "a" dropped (under 2 letters), the
+    # hyphenated word split in two.
+    assert documents[0][:12] == ["anarchism", "is", "political", "philosophy", "that",
+                                 "advocates", "self", "governed", "societies", "based", "on",
+                                 "voluntary"]
+    assert documents[1][:4] == ["autism", "is", "disorder", "characterized"]
+    assert all(w.isalpha() and w.islower() and 2 <= len(w) <= 15 for w in wiki.vocab.words)
+    assert len(wiki.vocab) > 8000 and wiki.X.nnz > 2_000_000

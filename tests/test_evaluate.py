@@ -129,3 +129,30 @@ def test_word2vec_is_aligned_reproducible_and_cached(tmp_path, monkeypatch):
     files[0].unlink()
     b = evaluate.word2vec_vectors(toy, dim=8, window=2, epochs=2)   # a fresh fit
     assert np.array_equal(a, b)
+
+
+def test_paired_difference_resamples_the_same_items_for_both():
+    rng = np.random.default_rng(0)
+    vocab = corpus.Vocabulary.build([[f"w{i}" for i in range(40)]])
+    pairs = [(f"w{i}", f"w{i + 1}", float(s)) for i, s in enumerate(rng.random(39))]
+    good = rng.normal(size=(40, 5))
+    a = evaluate.similarity(good, vocab, pairs)
+    same = evaluate.paired_difference(a, a)
+    assert same == (0.0, 0.0, 0.0)
+    b = evaluate.similarity(rng.normal(size=(40, 5)), vocab, pairs)
+    diff, low, high = evaluate.paired_difference(a, b, seed=1)
+    assert np.isclose(diff, a.rho - b.rho) and low <= diff <= high
+    with pytest.raises(TypeError, match="b must be a Similarity"):
+        evaluate.paired_difference(a, "not a result")
+
+
+def test_paired_difference_of_analogy_accuracies():
+    vocab = corpus.Vocabulary.build([["king", "queen", "man", "woman", "boy", "girl"]])
+    vectors = np.array([[1, 1, 0], [1, -1, 0], [0, 1, 0.1], [0, -1, 0.1], [0, 1, 1],
+                        [0, -1, 1]], dtype=float)
+    questions = [("man", "woman", "king", "queen"), ("man", "woman", "boy", "girl")]
+    a = evaluate.analogy(vectors, vocab, questions)
+    b = evaluate.analogy(np.eye(6)[:, :3] + 0.01, vocab, questions)
+    assert a.hits.shape == (2,) and a.correct == a.hits.sum()
+    diff, low, high = evaluate.paired_difference(a, b)
+    assert np.isclose(diff, a.accuracy - b.accuracy) and low <= diff <= high

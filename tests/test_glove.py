@@ -185,3 +185,20 @@ def test_lee_glove_cache_equals_a_fresh_fit():
     fresh = glove.train(data.lee_counts(), x_max=10.0)
     assert np.array_equal(cached.W, fresh.W) and np.array_equal(cached.costs, fresh.costs)
     assert fresh.costs[-1] <= 0.01302 * 1.005  # the former trainer's cost, within 0.5 %
+
+
+def test_initial_parameters_replay_two_reference_steps_by_hand():
+    X = sp.csr_matrix(np.array([[0.0, 3.0], [0.0, 0.0]]))  # one pair: one step per epoch
+    start = glove.initial_parameters(2, dim=3, seed=4)
+    fit = glove.train(X, dim=3, x_max=10.0, epochs=2, seed=4, threads=1)
+    w, c, b, bc = start.W[0], start.W_context[1], start.b[0], start.b_context[1]
+    G = [np.ones(3), np.ones(3), 1.0, 1.0]
+    for _ in range(2):
+        e = w @ c + b + bc - np.log(3.0)
+        s = 0.05 * glove.weighting(3.0, 10.0) * e
+        grads = [s * c, s * w, s, s]
+        params = zip((w, c, b, bc), grads, G, strict=True)
+        w, c, b, bc = (p - g / np.sqrt(G_p) for p, g, G_p in params)
+        G = [G_p + g**2 for G_p, g in zip(G, grads, strict=True)]
+    assert np.allclose(fit.W[0], w, atol=1e-6) and np.allclose(fit.W_context[1], c, atol=1e-6)
+    assert np.isclose(fit.b[0], b, atol=1e-6) and np.isclose(fit.b_context[1], bc, atol=1e-6)

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
+from . import validate
+
 TOKEN_PATTERN = re.compile(r"[a-z]+(?:'[a-z]+)*")
 
 TOY_CORPUS = """\
@@ -74,8 +76,7 @@ class Vocabulary:
 
         `tokens` is one sequence of tokens or a list of documents (sequences of tokens).
         """
-        if isinstance(min_count, bool) or not isinstance(min_count, int) or min_count < 1:
-            raise ValueError(f"min_count must be a whole number >= 1, got {min_count!r}.")
+        min_count = validate.whole_number(min_count, "min_count")
         if isinstance(tokens, str):
             raise ValueError("Vocabulary.build expects tokens; call tokenize(text) first.")
         frequency = Counter(_flatten(tokens))
@@ -85,7 +86,7 @@ class Vocabulary:
         )
         if not kept:
             raise ValueError(
-                f"No word occurs at least min_count={min_count} times: lower min_count "
+                f"No word of tokens occurs at least min_count={min_count} times: lower min_count "
                 "or give a longer text."
             )
         words = tuple(w for w, _ in kept)
@@ -119,8 +120,8 @@ class Vocabulary:
         return np.array([self.index[t] for t in tokens if t in self.index], dtype=np.int64)
 
     def decode(self, ids: Iterable[int]) -> list[str]:
-        """Words for the ids in `ids`."""
-        ids = np.asarray(list(ids) if not isinstance(ids, np.ndarray) else ids)
+        """Words for the ids in `ids` (a 1-D integer array or list; no ids give [])."""
+        ids = validate.id_array(ids, "ids", len(self), nonempty=False)
         if ids.size and not np.issubdtype(ids.dtype, np.integer):
             raise ValueError(f"Ids must be whole numbers, got dtype {ids.dtype}.")
         if ids.size and (ids.min() < 0 or ids.max() >= len(self)):
@@ -129,7 +130,7 @@ class Vocabulary:
 
     def count(self, word: str) -> int:
         """Corpus frequency of `word` (0 when it is not in the vocabulary)."""
-        i = self.index.get(word)
+        i = self.index.get(validate.text(word, "word"))
         return 0 if i is None else int(self.counts[i])
 
 
@@ -147,12 +148,13 @@ def gensim_test_data(name: str) -> Path:
     spec = importlib.util.find_spec("gensim")
     if spec is None or not spec.submodule_search_locations:
         raise ValueError("The real corpus ships with gensim: install it with pip install gensim.")
+    validate.text(name, "name")
     path = Path(next(iter(spec.submodule_search_locations))) / "test" / "test_data" / name
     if not path.exists():
         from importlib.metadata import version
 
-        raise ValueError(f"{name} is not in gensim {version('gensim')}'s test data ({path}): "
-                         "reinstall gensim (pip install --force-reinstall gensim).")
+        raise ValueError(f"name {name!r} is not in gensim {version('gensim')}'s test data "
+                         f"({path}): reinstall gensim (pip install --force-reinstall gensim).")
     return path
 
 
@@ -165,6 +167,25 @@ def lee_documents() -> list[list[str]]:
     return [tokenize(line) for line in text.splitlines() if line.strip()]
 
 
+WIKI_FILE = "enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2"
+
+
+def wiki_documents() -> list[list[str]]:
+    """gensim's Wikipedia excerpt: 106 articles, each a list of about 4,000 tokens.
+
+    Read with gensim's `WikiCorpus`, whose filter strips the wiki markup (templates, links,
+    tables, references) that the course's `tokenize` would keep as words. Its tokenizer rule
+    also differs from ours: lowercase, alphabetic tokens of 2 to 15 letters (so "a", numbers
+    and very long words are dropped). Every benchmark word is lowercase and alphabetic, so the
+    rule changes no benchmark pair. Takes a few seconds; `data.wiki()` caches the result.
+    Introduced in 02b_glove_in_depth.
+    """
+    from gensim.corpora.wikicorpus import WikiCorpus
+
+    path = gensim_test_data(WIKI_FILE)
+    return [list(doc) for doc in WikiCorpus(str(path), dictionary={}, processes=1).get_texts()]
+
+
 def similarity_pairs(name: str) -> list[tuple[str, str, float]]:
     """Word pairs with human similarity scores: ``"wordsim353"`` or ``"simlex999"``.
 
@@ -172,7 +193,7 @@ def similarity_pairs(name: str) -> list[tuple[str, str, float]]:
     """
     files = {"wordsim353": "wordsim353.tsv", "simlex999": "simlex999.txt"}
     if name not in files:
-        raise ValueError(f"Unknown benchmark {name!r}; choose one of {sorted(files)}.")
+        raise ValueError(f"Unknown benchmark name {name!r}; choose one of {sorted(files)}.")
     pairs = []
     for line in gensim_test_data(files[name]).read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
@@ -205,6 +226,8 @@ def sentence_ids(text: str, vocab: Vocabulary, max_tokens: int = 30) -> np.ndarr
     Rejects text with no words, more than `max_tokens` words (heatmaps stop being readable),
     or words outside `vocab` (the message lists them). Introduced in 03_projection.
     """
+    validate.instance(vocab, "vocab", Vocabulary, "Build it with Vocabulary.build.")
+    max_tokens = validate.whole_number(max_tokens, "max_tokens")
     tokens = tokenize(text)
     if not tokens:
         raise ValueError(
@@ -236,6 +259,9 @@ def text8_path(url: str = TEXT8_URL, sha256: str = TEXT8_SHA256, timeout: float 
 
     from .cache import cache_dir
 
+    validate.text(url, "url")
+    validate.text(sha256, "sha256")
+    timeout = validate.positive(timeout, "timeout")
     path = cache_dir() / "text8.zip"
     if path.exists():
         return path
@@ -273,8 +299,8 @@ def text8(min_count: int = 5, url: str = TEXT8_URL, sha256: str = TEXT8_SHA256,
     """
     import zipfile
 
-    if isinstance(min_count, bool) or not isinstance(min_count, int) or min_count < 1:
-        raise ValueError(f"min_count must be a whole number >= 1, got {min_count!r}.")
+    min_count = validate.whole_number(min_count, "min_count")
+    chunk_chars = validate.whole_number(chunk_chars, "chunk_chars")
     with zipfile.ZipFile(text8_path(url, sha256)) as archive:
         names = archive.namelist()
         if names != ["text8"]:

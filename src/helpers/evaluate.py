@@ -9,8 +9,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import validate
+from .corpus import Vocabulary
 from .correlation import spearman, spearman_rows
-from .validate import whole_number
+from .validate import number, real_array, whole_number
 
 
 @dataclass(frozen=True)
@@ -26,12 +28,16 @@ class Similarity:
 
 @dataclass(frozen=True)
 class Analogy:
-    """3CosAdd accuracy: `correct` of the `covered` questions (of `total`) answered right."""
+    """3CosAdd accuracy: `correct` of the `covered` questions (of `total`) answered right.
+
+    `hits` (covered,) says which covered question was answered right, in question order.
+    """
 
     accuracy: float
     correct: int
     covered: int
     total: int
+    hits: np.ndarray
 
 
 def normalise(vectors) -> np.ndarray:
@@ -50,6 +56,12 @@ def similarity(vectors, vocab, pairs) -> Similarity:
     """
     unit = normalise(vectors)
     _check_rows(unit, vocab)
+    if isinstance(pairs, (str, dict)) or not all(
+            isinstance(p, (tuple, list)) and len(p) == 3 and isinstance(p[0], str)
+            and isinstance(p[1], str) for p in pairs):
+        raise TypeError("pairs must be a list of (word_1, word_2, score) triples, as "
+                        "corpus.similarity_pairs returns.")
+    real_array([p[2] for p in pairs], "pairs (their human scores)", 1)
     kept = [(vocab.index[a], vocab.index[b], s) for a, b, s in pairs
             if a in vocab and b in vocab]
     if len(kept) < 3:
@@ -59,6 +71,9 @@ def similarity(vectors, vocab, pairs) -> Similarity:
         )
     a, b, human = (np.array(c) for c in zip(*kept, strict=True))
     cosines = np.einsum("nd,nd->n", unit[a], unit[b])  # (covered,)
+    if np.ptp(cosines) == 0 or np.ptp(human) == 0:
+        raise ValueError("The covered pairs all have the same cosine (check vectors) or the "
+                         "same human score (check pairs): Spearman's ρ is undefined.")
     rho = spearman(cosines, human)[0]
     return Similarity(float(rho), len(kept), len(pairs), cosines, human.astype(float))
 
@@ -70,10 +85,10 @@ def bootstrap_interval(result: Similarity, n_resamples=2000, level=0.95, seed=0)
     resamples are ranked and correlated at once (no loop over resamples). Introduced in
     02_glove.
     """
-    if not 0 < level < 1:
-        raise ValueError(f"level must lie strictly between 0 and 1, got {level}.")
-    if isinstance(n_resamples, bool) or not isinstance(n_resamples, int) or n_resamples < 10:
-        raise ValueError(f"n_resamples must be a whole number >= 10, got {n_resamples!r}.")
+    validate.instance(result, "result", Similarity, "Pass what similarity() returns.")
+    level = number(level, "level", above=0, below=1)
+    n_resamples = whole_number(n_resamples, "n_resamples", minimum=10)
+    whole_number(seed, "seed", minimum=0)
     rng = np.random.default_rng(seed)
     picks = rng.integers(0, result.covered, size=(n_resamples, result.covered))
     rho = spearman_rows(result.cosines[picks], result.human[picks])  # (n_resamples,)
@@ -89,25 +104,67 @@ def analogy(vectors, vocab, questions, chunk=512) -> Analogy:
     For "a is to b as c is to d" the answer is the word closest by cosine to
     b̂ − â + ĉ (unit vectors), excluding a, b and c themselves. `questions` is a list of
     (a, b, c, d) or the dict of sections `corpus.analogy_questions` returns. Vectorised over
-    questions in chunks of `chunk`. Introduced in 02_glove.
+    questions in chunks of `chunk`. When no question has all four words in `vocab`, the result
+    has covered = 0 and accuracy NaN (there is nothing to score). Introduced in 02_glove.
     """
+    chunk = whole_number(chunk, "chunk")
     if isinstance(questions, dict):
         questions = [q for section in questions.values() for q in section]
+    if isinstance(questions, str) or not questions or not all(
+            isinstance(q, (tuple, list)) and len(q) == 4 and all(isinstance(w, str) for w in q)
+            for q in questions):
+        raise TypeError("questions must be a non-empty list of (a, b, c, d) word quadruples or "
+                        "the dict corpus.analogy_questions returns.")
     unit = normalise(vectors)
     _check_rows(unit, vocab)
     kept = np.array([[vocab.index[w] for w in q] for q in questions
                      if all(w in vocab for w in q)], dtype=np.int64).reshape(-1, 4)
     if len(kept) == 0:
-        return Analogy(float("nan"), 0, 0, len(questions))
-    correct = 0
+        return Analogy(float("nan"), 0, 0, len(questions), np.zeros(0, dtype=bool))
+    hits = []
     for start in range(0, len(kept), chunk):
         a, b, c, d = kept[start:start + chunk].T
         scores = (unit[b] - unit[a] + unit[c]) @ unit.T  # (n, |V|)
         rows = np.arange(len(a))
         for excluded in (a, b, c):
             scores[rows, excluded] = -np.inf
-        correct += int(np.sum(scores.argmax(axis=1) == d))
-    return Analogy(correct / len(kept), correct, len(kept), len(questions))
+        hits.append(scores.argmax(axis=1) == d)
+    hits = np.concatenate(hits)
+    return Analogy(float(hits.mean()), int(hits.sum()), len(kept), len(questions), hits)
+
+
+def paired_difference(a, b, n_resamples=2000, level=0.95, seed=0):
+    """(difference, low, high): score of `a` minus score of `b` on the same items, with a
+    percentile bootstrap interval that resamples the items once for both.
+
+    `a` and `b` are two `Similarity` results on the same pairs (ρ_a − ρ_b) or two `Analogy`
+    results on the same questions (accuracy_a − accuracy_b): the same vocabulary covers the
+    same items. Pairing removes the items' own difficulty from the comparison, so the interval
+    is narrower than two separate intervals suggest. Introduced in 02b_glove_in_depth.
+    """
+    kinds = (Similarity, Analogy)
+    validate.instance(a, "a", kinds, "Pass what similarity() or analogy() returns.")
+    validate.instance(b, "b", type(a), "Pass two results of the same kind.")
+    level = number(level, "level", above=0, below=1)
+    n_resamples = whole_number(n_resamples, "n_resamples", minimum=10)
+    whole_number(seed, "seed", minimum=0)
+    same = (a.covered == b.covered and (isinstance(a, Analogy)
+                                        or np.array_equal(a.human, b.human)))
+    if not same or a.covered == 0:
+        raise ValueError(f"a and b must score the same items (covered {a.covered} and "
+                         f"{b.covered}): use one vocabulary for both.")
+    picks = np.random.default_rng(seed).integers(0, a.covered, size=(n_resamples, a.covered))
+    if isinstance(a, Similarity):
+        scores = [spearman_rows(r.cosines[picks], r.human[picks]) for r in (a, b)]
+        difference = a.rho - b.rho
+    else:
+        scores = [r.hits[picks].mean(axis=1) for r in (a, b)]
+        difference = a.accuracy - b.accuracy
+    resampled = scores[0] - scores[1]
+    resampled = resampled[np.isfinite(resampled)]
+    tail = (1 - level) / 2
+    low, high = np.quantile(resampled, [tail, 1 - tail])
+    return float(difference), float(low), float(high)
 
 
 def nearest(vectors, vocab, word, k=10):
@@ -117,8 +174,10 @@ def nearest(vectors, vocab, word, k=10):
     """
     unit = normalise(vectors)
     _check_rows(unit, vocab)
+    validate.text(word, "word")
     if word not in vocab:
-        raise ValueError(f"'{word}' is not in the vocabulary ({len(vocab)} words).")
+        raise ValueError(f"word {word!r} is not in the vocabulary ({len(vocab)} words).")
+
     whole_number(k, "k")
     u = vocab.index[word]
     cosines = unit @ unit[u]  # (|V|,)
@@ -128,13 +187,11 @@ def nearest(vectors, vocab, word, k=10):
 
 
 def _check_vectors(vectors):
-    vectors = np.asarray(vectors, dtype=float)
-    if vectors.ndim != 2:
-        raise ValueError(f"vectors must be a (|V|, d) array, got shape {vectors.shape}.")
-    return vectors
+    return real_array(vectors, "vectors", 2, shape="(|V|, d)")
 
 
 def _check_rows(vectors, vocab):
+    validate.instance(vocab, "vocab", Vocabulary, "Build it with Vocabulary.build.")
     if vectors.shape[0] != len(vocab):
         raise ValueError(
             f"vectors has {vectors.shape[0]} rows but the vocabulary has {len(vocab)} words: "
@@ -156,8 +213,16 @@ def word2vec_vectors(counted, dim=50, window=10, epochs=20, sg=1, seed=0):
     from gensim.models import Word2Vec
 
     from .cache import cached
+    from .data import CountedCorpus
 
+    validate.instance(counted, "counted", CountedCorpus, "Use data.lee() or data.toy().")
+    for name, value in (("dim", dim), ("window", window), ("epochs", epochs)):
+        whole_number(value, name)
+    whole_number(seed, "seed", minimum=0)
+    if sg not in (0, 1) or isinstance(sg, bool):
+        raise ValueError(f"sg must be 1 (skip-gram) or 0 (CBOW), got {sg!r}.")
     vocab = counted.vocab
+
 
     def compute():
         sentences = [vocab.decode(doc) for doc in counted.docs]

@@ -35,18 +35,22 @@ import scipy.sparse as sp
 from numba import njit
 from scipy.sparse.linalg import svds
 
-from . import cooccurrence
-from .validate import whole_number
+from . import cooccurrence, validate
+from .validate import number, positive, real_array, whole_number
 
 LANES = 8  # storage rows are padded to a multiple of this many float32 lanes
 PARALLEL_MIN_PAIRS = 20_000  # below this, threads cost more than they save
 
 
 def weighting(x, x_max=100.0, alpha=0.75):
-    """f(x) = (x / x_max)^alpha, capped at 1; same shape as `x`. Introduced in 02_glove."""
-    if x_max <= 0 or alpha < 0:
-        raise ValueError(f"Need x_max > 0 and alpha >= 0, got x_max={x_max}, alpha={alpha}.")
-    x = np.asarray(x, dtype=float)
+    """f(x) = (x / x_max)^alpha, capped at 1; same shape as `x`. Introduced in 02_glove.
+
+    `x` holds finite counts >= 0; x_max > 0 and alpha >= 0 are finite numbers.
+    """
+    x_max, alpha = positive(x_max, "x_max"), number(alpha, "alpha", minimum=0)
+    x = real_array(x, "x")
+    if (x < 0).any():
+        raise ValueError(f"x must hold counts >= 0, got {x.min():g}.")
     return np.minimum((x / x_max) ** alpha, 1.0)
 
 
@@ -56,6 +60,17 @@ def loss(X, W, W_context, b, b_context, x_max=100.0, alpha=0.75):
     X (|V|, |V|) sparse or dense counts, W and W_context (|V|, d), b and b_context (|V|,).
     """
     i, j, x = _nonzero(X)
+    V = np.shape(X)[0]
+    W, W_context = (real_array(
+M, name, 2, shape="(|V|, d)")
+                    for M, name in ((W, "W"), (W_context, "W_context")))
+    b, b_context = (real_array(v, name, 1, shape="(|V|,)")
+                    for v, name in ((b, "b"), (b_context, "b_context")))
+    for name, size in (("W", len(W)), ("W_context", len(W_context)), ("b", len(b)),
+                       ("b_context", len(b_context))):
+        validate.sizes_agree(size, f"The number of rows of {name}", V, "the size |V| of X")
+    validate.sizes_agree(W_context.shape[1], "The width of W_context", W.shape[1],
+                         "the width d of W")
     error = np.einsum("nd,nd->n", W[i], W_context[j]) + b[i] + b_context[j] - np.log(x)
     return float(np.sum(weighting(x, x_max, alpha) * error**2))
 
@@ -98,8 +113,12 @@ def train(X, dim=50, x_max=100.0, alpha=0.75, learning_rate=0.05, epochs=50, see
     whole_number(epochs, "epochs")
     whole_number(blocks, "blocks")
     threads = _threads(threads)
-    if learning_rate <= 0:
-        raise ValueError(f"learning_rate must be positive, got {learning_rate}.")
+    learning_rate = positive(learning_rate, "learning_rate")
+    whole_number(seed, "seed", minimum=0)
+    reshuffle = validate.flag(reshuffle, "reshuffle")
+    if progress is not None and not callable(progress):
+        raise TypeError(f"progress must be a function (epoch, cost) or None, got "
+                        f"{validate.describe(progress)}.")
     i, j, x = _nonzero(X)
     if x.size == 0:
         raise ValueError("X has no nonzero entries: count co-occurrences first.")
@@ -138,6 +157,20 @@ def train(X, dim=50, x_max=100.0, alpha=0.75, learning_rate=0.05, epochs=50, see
     costs /= x.size
     return GloVe(state[:V, 0, :dim].astype(float), state[V:, 0, :dim].astype(float),
                  state[:V, 0, dim].astype(float), state[V:, 0, dim + 1].astype(float), costs)
+
+
+def initial_parameters(vocab_size, dim=50, seed=0) -> GloVe:
+    """The parameters `train(X, dim, seed=seed)` starts from, for X of shape (vocab_size, ·).
+
+    Uniform in (−0.5/d, 0.5/d) as in the reference program, rounded to float32 as `train`
+    stores them; `costs` is empty. Lets a learner replay the first update by hand (02b).
+    """
+    V, dim = whole_number(vocab_size, "vocab_size"), whole_number(dim, "dim")
+    whole_number(seed, "seed", minimum=0)
+    state, _ = _initial_state(np.random.default_rng(seed), V, dim)
+    return GloVe(state[:V, 0, :dim].astype(float), state[V:, 0, :dim].astype(float),
+                 state[:V, 0, dim].astype(float), state[V:, 0, dim + 1].astype(float),
+                 np.empty(0))
 
 
 def _threads(threads):
@@ -308,8 +341,7 @@ def ppmi_svd(X, dim=50, power=0.5, cds=1.0):
     P = cooccurrence.ppmi(X, cds)  # (|V|, |V|) sparse
     if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)) or not 1 <= dim < P.shape[0]:
         raise ValueError(f"dim must be a whole number in 1..{P.shape[0] - 1}, got {dim!r}.")
-    if power < 0:
-        raise ValueError(f"power must be >= 0 (0, 0.5 and 1 are usual), got {power}.")
+    power = number(power, "power", minimum=0)
     U, sigma, _ = svds(P, k=dim, random_state=0, solver="propack")
     order = np.argsort(-sigma, kind="stable")  # svds returns ascending singular values
     U, sigma = U[:, order], sigma[order]
@@ -318,10 +350,13 @@ def ppmi_svd(X, dim=50, power=0.5, cds=1.0):
 
 
 def _nonzero(X):
-    """Row ids, column ids and values of the nonzero entries of X, each (nnz,)."""
-    if X.ndim != 2 or X.shape[0] != X.shape[1]:
-        raise ValueError(f"X must be a square (|V|, |V|) count matrix, got shape {X.shape}.")
-    coo = sp.coo_matrix(X)
+    """Row ids, column ids and values of the nonzero entries of X, each (nnz,).
+
+    X is checked once, vectorised over its stored values (validate.counts): square, finite,
+    non-negative.
+    """
+    coo = sp.coo_matrix(validate.counts(X, "X"))
+
     keep = coo.data > 0
     if np.any(coo.data < 0):
         raise ValueError("Counts must be non-negative.")
