@@ -20,8 +20,14 @@ from courseware import assignments
 pytest.importorskip("nbgrader", reason="nbgrader (requirements-instructor.txt) is not installed")
 
 NAME = "03_projection"
-MISTAKE = ("X = toy.X.toarray()\nu, the = toy.vocab.index['bank'], toy.vocab.index['the']\n"
-           "answer = X[u, the] / X[u, np.unique(t)].sum()   # 'the' counted once")
+MISTAKE = """
+import numpy as np
+from helpers import corpus, data
+counts = data.toy().X.toarray()
+ids = corpus.sentence_ids("the bank the river", data.toy().vocab)
+u, w = data.toy().vocab.index["bank"], data.toy().vocab.index["the"]
+answer = counts[u, w] / counts[u, np.unique(ids)].sum()   # 'the' counted once
+"""
 
 
 def nbgrader(course, *args):
@@ -69,8 +75,7 @@ def test_generate_and_autograde(tmp_path):
                for c in nbformat.read(source, as_version=4).cells
                if c.metadata.get("nbgrader", {}).get("solution")}
     submit(course, "correct", release, correct)
-    submit(course, "mistake", release, {**correct, "exercise_4": correct["exercise_4"].replace(
-        "answer = 2 * X[u, the] / X[u, t].sum()", MISTAKE)})
+    submit(course, "mistake", release, {**correct, "exercise_4": correct["exercise_4"] + MISTAKE})
     submit(course, "blank", release, {})
     nbgrader(course, "autograde", NAME)
 
