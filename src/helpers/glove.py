@@ -32,7 +32,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-from numba import njit
+from llvmlite import ir
+from numba import njit, types
+from numba.core import cgutils
+from numba.extending import intrinsic
 from scipy.sparse.linalg import svds
 
 from . import cooccurrence, validate
@@ -267,9 +270,38 @@ def _cell(state, mask, rows, cols, log_x, weight, order, start, stop, key, shuff
             order[n], order[pick] = order[pick], order[n]
     cost = 0.0
     for n in range(start, stop):
+        if n + 2 < stop:  # start loading the rows of the pair after next
+            _fetch_rows(state, rows[order[n + 2]], cols[order[n + 2]])
         e = order[n]
         cost += _update(state, mask, rows[e], cols[e], log_x[e], weight[e], eta)
     return cost
+
+
+@njit(inline="always")
+def _fetch_rows(state, w, c):
+    """Ask the CPU to start loading rows w and c of state: a hint that never changes results."""
+    for k in range(0, state.shape[2], 16):  # 16 float32 = one 64-byte cache line
+        _prefetch(state, w, 0, k)
+        _prefetch(state, w, 1, k)
+        _prefetch(state, c, 0, k)
+        _prefetch(state, c, 1, k)
+
+
+@intrinsic
+def _prefetch(typingctx, array, i, j, k):
+    """LLVM's prefetch hint for the cache line holding array[i, j, k] (numba has none)."""
+    def codegen(context, builder, signature, args):
+        ary = context.make_array(signature.args[0])(context, builder, args[0])
+        index = [context.cast(builder, v, t, types.intp)
+                 for v, t in zip(args[1:], signature.args[1:], strict=True)]
+        ptr = cgutils.get_item_pointer(context, builder, signature.args[0], ary, index)
+        byte_ptr = ir.IntType(8).as_pointer()
+        hint = ir.FunctionType(ir.VoidType(), [byte_ptr] + [ir.IntType(32)] * 3)
+        fn = cgutils.get_or_insert_function(builder.module, hint, "llvm.prefetch.p0i8")
+        flags = [ir.Constant(ir.IntType(32), v) for v in (1, 3, 1)]  # for writing, keep, data
+        builder.call(fn, [builder.bitcast(ptr, byte_ptr)] + flags)
+        return context.get_dummy_value()
+    return types.void(array, i, j, k), codegen
 
 
 @njit(cache=True)
