@@ -3,8 +3,9 @@
 Introduced in 04_qkv. Right-only counts X^R make the operator S directional (S ≠ Sᵀ). Every
 square S splits into an undirected part S_sym = (S + Sᵀ)/2 and a directed part
 S_skew = (S − Sᵀ)/2, orthogonal in the Frobenius inner product, so their energy fractions sum
-to 1. A rank-k bilinear form B = W_q W_kᵀ approximates S best by the truncated SVD
-(Eckart–Young); a single shared map (W_q = W_k) can only give positive semidefinite forms,
+to 1. Factored in vocabulary space, S ≈ U_Q U_Kᵀ with per-word query and key vectors U_Q, U_K
+(|V|, k), the truncated SVD is best (Eckart–Young); through token vectors this is the bilinear form
+B = W_Q W_Kᵀ. A single shared map (U_Q = U_K) can only give positive semidefinite forms,
 which miss every antisymmetric part and every negative eigenvalue.
 """
 
@@ -106,7 +107,8 @@ class SVD:
         return cls(U, s, Vt)
 
     def factors(self, k):
-        """(W_q, W_k) = (U_k Σ_k^½, V_k Σ_k^½), each (rows, k): W_q W_kᵀ is the best rank-k fit."""
+        """(U_q, U_k), each (rows, k): singular vectors scaled by Σ_k^½; U_q U_kᵀ is the best
+        rank-k fit."""
         k = _check_rank(k, len(self.s))
         root = np.sqrt(self.s[:k])
         return self.U[:, :k] * root, self.Vt[:k].T * root
@@ -117,9 +119,10 @@ class SVD:
 
 
 def low_rank_factors(S, k):
-    """(W_q, W_k), each (|V|, k), with W_q W_kᵀ the best rank-k approximation of S.
+    """(U_q, U_k), each (|V|, k): query and key vectors with U_q U_kᵀ the best rank-k fit of S.
 
-    S ≈ U Σ Vᵀ truncated to k terms, W_q = U_k Σ_k^½, W_k = V_k Σ_k^½. Introduced in 04_qkv.
+    With the SVD S = U Σ Vᵀ: U_q = U[:, :k] Σ_k^½ and U_k = V[:, :k] Σ_k^½ (the notation's
+    U_Q, U_K). Introduced in 04_qkv.
     """
     return SVD.of(_square(S, "S")).factors(k)
 
@@ -136,7 +139,7 @@ def low_rank_errors(S):
 def psd_factor(S, k):
     """W (|V|, k) with W Wᵀ the best positive semidefinite form of rank ≤ k near S.
 
-    A shared map W_q = W_k = W gives W Wᵀ, symmetric and PSD. The Frobenius-nearest such form
+    A shared map U_Q = U_K = W gives W Wᵀ, symmetric and PSD. The Frobenius-nearest such form
     keeps the k largest positive eigenvalues of S_sym (S_skew is orthogonal to every symmetric
     matrix, so it is lost whole); columns for missing positive eigenvalues are zero.
     Introduced in 04_qkv.
@@ -155,9 +158,9 @@ def psd_errors(S):
 
 
 def eigen_split_factors(S):
-    """(W_q, W_k), each (|V|, r), with W_q W_kᵀ = S exactly for a symmetric S of rank r.
+    """(U_q, U_k), each (|V|, r), with U_q U_kᵀ = S exactly for a symmetric S of rank r.
 
-    S = V diag(λ) Vᵀ gives W_q = V |λ|^½ and W_k = W_q diag(sign λ): two different maps are
+    S = V diag(λ) Vᵀ gives U_q = V |λ|^½ and U_k = U_q diag(sign λ): two different maps are
     needed as soon as S has a negative eigenvalue. Introduced in 04_qkv.
     """
     S = _square(S, "S")
@@ -195,7 +198,7 @@ class Spectra:
         return _psd_error_curve(self.lam, self.norm2)
 
     def factors(self, k):
-        """(W_q, W_k), each (|V|, k): the best rank-k form W_q W_kᵀ."""
+        """(U_q, U_k), each (|V|, k): the best rank-k fit U_q U_kᵀ of S."""
         return self.svd.factors(k)
 
     def shared_factor(self, k):
@@ -203,10 +206,10 @@ class Spectra:
         return _psd_columns(self.lam, self.vecs, _check_rank(k, len(self.lam)))
 
     def eigen_split(self):
-        """(W_q, W_k) with W_q W_kᵀ = S_sym exactly and W_k = W_q diag(sign λ)."""
+        """(U_q, U_k) with U_q U_kᵀ = S_sym exactly and U_k = U_q diag(sign λ)."""
         keep = np.abs(self.lam) > 1e-10 * max(1.0, np.abs(self.lam).max())
-        W_q = self.vecs[:, keep] * np.sqrt(np.abs(self.lam[keep]))
-        return W_q, W_q * np.sign(self.lam[keep])
+        U_q = self.vecs[:, keep] * np.sqrt(np.abs(self.lam[keep]))
+        return U_q, U_q * np.sign(self.lam[keep])
 
 
 @dataclass(frozen=True)
