@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .validate import whole_number
+from . import validate
+from .validate import number, real_array, whole_number
 
 
 def softmax(logits, axis=-1):
@@ -18,7 +19,10 @@ def softmax(logits, axis=-1):
     Raises a ValueError when a row is entirely -inf (nothing to attend to) or holds NaN or +inf.
     Introduced in 03_projection.
     """
-    z = np.asarray(logits, dtype=float)
+    z = real_array(logits, "logits", finite=False)
+    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)) or not (
+            -z.ndim <= axis < z.ndim):
+        raise ValueError(f"axis must be a whole number in {-z.ndim}..{z.ndim - 1}, got {axis!r}.")
     if np.isnan(z).any() or np.isposinf(z).any():
         raise ValueError("Logits contain NaN or +inf; check the scores (log of a negative?).")
     top = z.max(axis=axis, keepdims=True)
@@ -49,13 +53,11 @@ def additive_mask(mask, shape):
     """An additive mask of `shape`: a boolean mask (True = may attend) becomes 0 / -inf.
 
     A float mask must already hold 0 and -inf (or any finite log-prior) and is returned as is.
+    Integer masks, and float masks holding only 0s and 1s, are refused with a ValueError:
+    added to the scores they would shift logits by 1 instead of masking. Use mask.astype(bool)
+    or np.log(mask). The mask has the scores' shape or their last two axes' shape (n_q, n_kv).
     """
-    m = np.asarray(mask)
-    if m.shape not in (tuple(shape), tuple(shape[-2:])):
-        raise ValueError(f"The mask has shape {m.shape} but the scores have shape {tuple(shape)}.")
-    if m.dtype == bool:
-        return np.where(m, 0.0, -np.inf)
-    return m.astype(float)
+    return validate.additive_mask(mask, "mask", shape)
 
 
 def attention_stages(scores, scale=1.0, mask=None):
@@ -63,10 +65,10 @@ def attention_stages(scores, scale=1.0, mask=None):
 
     Introduced in 03_projection.
     """
-    raw = np.asarray(scores, dtype=float)
+    raw = real_array(scores, "scores", neg_inf=True)
     if raw.ndim < 2:
-        raise ValueError(f"Scores must be at least 2-D (n_q, n_kv), got shape {raw.shape}.")
-    scaled = raw * scale
+        raise ValueError(f"scores must be at least 2-D (n_q, n_kv), got shape {raw.shape}.")
+    scaled = raw * number(scale, "scale")
     masked = scaled if mask is None else scaled + additive_mask(mask, raw.shape)
     return Stages(raw, scaled, masked, softmax(masked, axis=-1))
 
@@ -87,17 +89,15 @@ def scaled_dot_product_attention(Q, K, V, mask=None, scale=None):
     Q (n_q, d_k), K (n_kv, d_k), V (n_kv, d_v); returns (output (n_q, d_v), weights (n_q, n_kv)).
     For every stage call `attention_stages(Q @ K.T, scale, mask)`. Introduced in 04_qkv.
     """
-    Q, K, V = (np.asarray(a, dtype=float) for a in (Q, K, V))
-    if Q.ndim != 2 or K.ndim != 2 or V.ndim != 2:
-        raise ValueError(
-            f"Q, K and V must be 2-D (rows are tokens); got shapes {Q.shape}, {K.shape}, {V.shape}."
-        )
+    Q, K, V = (real_array(a, name, 2, shape="(n, d), rows are tokens")
+               for a, name in ((Q, "Q"), (K, "K"), (V, "V")))
     if Q.shape[1] != K.shape[1]:
-        raise ValueError(f"Queries and keys need the same width d_k: {Q.shape[1]} != {K.shape[1]}.")
+        raise ValueError(f"Queries Q and keys K need the same width d_k: {Q.shape[1]} != "
+                         f"{K.shape[1]}.")
     if K.shape[0] != V.shape[0]:
-        raise ValueError(f"Keys and values need one row per token: {K.shape[0]} != {V.shape[0]}.")
-    if scale is None:
-        scale = 1.0 / np.sqrt(Q.shape[1])
+        raise ValueError(f"Keys K and values V need one row per token: {K.shape[0]} != "
+                         f"{V.shape[0]}.")
+    scale = 1.0 / np.sqrt(Q.shape[1]) if scale is None else number(scale, "scale")
     weights = attention_stages(Q @ K.T, scale, mask).weights  # (n_q, n_kv)
     return weights @ V, weights
 
@@ -126,13 +126,16 @@ def multi_head_stages(X_q, X_kv, W_q, W_k, W_v, W_o, n_heads, mask=None):
     heads along its columns. Self-attention passes X_q = X_kv; cross-attention takes keys and
     values from another sequence. Introduced in 06_heads.
     """
-    X_q, X_kv = np.asarray(X_q, dtype=float), np.asarray(X_kv, dtype=float)
-    if X_q.ndim != 2 or X_kv.ndim != 2 or X_q.shape[1] != X_kv.shape[1]:
+    X_q = real_array(X_q, "X_q", 2, shape="(n_q, d_model)")
+    X_kv = real_array(X_kv, "X_kv", 2, shape="(n_kv, d_model)")
+    if X_q.shape[1] != X_kv.shape[1]:
         raise ValueError(
             f"X_q and X_kv must be (n, d_model) with the same d_model; got {X_q.shape}, "
             f"{X_kv.shape}."
         )
     d_model = X_q.shape[1]
+    W_q, W_k, W_v, W_o = (real_array(W, name, 2, shape="(d_model, d_model)") for W, name in
+                          ((W_q, "W_q"), (W_k, "W_k"), (W_v, "W_v"), (W_o, "W_o")))
     for name, W in (("W_q", W_q), ("W_k", W_k), ("W_v", W_v), ("W_o", W_o)):
         if np.shape(W) != (d_model, d_model):
             raise ValueError(f"{name} must be ({d_model}, {d_model}), got {np.shape(W)}.")
@@ -148,7 +151,8 @@ def multi_head_stages(X_q, X_kv, W_q, W_k, W_v, W_o, n_heads, mask=None):
     stages = attention_stages(queries @ keys.transpose(0, 2, 1), 1.0 / np.sqrt(d_k), mask)
     heads = stages.weights @ values  # (h, n_q, d_k)
     concat = heads.transpose(1, 0, 2).reshape(X_q.shape[0], d_model)  # (n_q, d_model)
-    return MultiHead(queries, keys, values, stages, heads, concat, concat @ np.asarray(W_o))
+    return MultiHead(queries, keys, values, stages, heads, concat, concat @ W_o)
+
 
 
 def multi_head_attention(X_q, X_kv, W_q, W_k, W_v, W_o, n_heads, mask=None):

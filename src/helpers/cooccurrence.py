@@ -7,6 +7,7 @@ pairs (ids[p], ids[p + d]) of a whole corpus are added at once, never one token 
 import numpy as np
 import scipy.sparse as sp
 
+from . import validate
 from .validate import whole_number
 
 WEIGHTINGS = ("harmonic", "flat", "linear")
@@ -23,6 +24,10 @@ def count(ids, vocab_size, window=10, weighting="harmonic", direction="both"):
     does, "flat" weighs 1, "linear" weighs (window - d + 1) / window (word2vec's dynamic
     window, in expectation). `ids` is one integer array (one stream) or a list of them
     (documents: windows never cross a document boundary). Introduced in 01_cooccurrence.
+
+    Degenerate input is valid: a window longer than a document counts every pair inside it, a
+    document of one token adds nothing (documents of one token each give an all-zero X), and a
+    vocabulary of one word gives a (1, 1) X.
     """
     if weighting not in WEIGHTINGS:
         raise ValueError(f"weighting must be one of {WEIGHTINGS}, got {weighting!r}.")
@@ -70,7 +75,7 @@ def pmi(X, cds=1.0):
     PMI[u, w] = log(X[u, w] N / (X_u X_w)) with N = ΣX and X_u, X_w the row and column sums.
     `cds` < 1 is context-distribution smoothing (Levy et al. 2015): the column marginal is
     X_w^cds / Σ X^cds, which tempers the high PMI of rare context words (0.75 is common).
-    Introduced in 01_cooccurrence.
+    One word gives [[0.0]]; all-zero counts give -inf everywhere. Introduced in 01_cooccurrence.
     """
     X = _check_counts(X)
     if isinstance(cds, bool) or not isinstance(cds, (int, float)) or not 0 < cds <= 1:
@@ -163,12 +168,6 @@ def _stream(ids, vocab_size):
 
 
 def _check_counts(X):
-    if not sp.issparse(X):
-        X = np.asarray(X)
-        if not np.issubdtype(X.dtype, np.number):
-            raise ValueError(f"Counts must be numbers, got dtype {X.dtype}.")
-    if X.ndim != 2 or X.shape[0] != X.shape[1]:
-        raise ValueError(f"Counts must be a square (|V|, |V|) matrix, got shape {X.shape}.")
-    if (X < 0).sum() if sp.issparse(X) else np.any(np.asarray(X) < 0):
-        raise ValueError("Counts must be non-negative.")
-    return X
+    """X as a float64 array or CSR matrix: square, finite, non-negative (helpers.validate)."""
+    return validate.counts(X, "X")
+

@@ -91,12 +91,13 @@ def fast_heatmap(ax, values, row_labels, col_labels, title, row_names=True, **st
 
     Matplotlib's tick objects cost most of a redraw; plain text labels halve an update's time.
     `row_names` False leaves the rows unlabelled (when a panel to the left already names them).
-    NaN and ±inf cells are blank. Returns the image.
+    NaN and ±inf cells are blank; empty `row_labels` or `col_labels` draw no labels. Returns
+    the image.
     """
     values = _check_drawing(ax, values, title, finite=False)
     row_names = validate.flag(row_names, "row_names")
-    _check_labels(row_labels, "row_labels", values.shape[0])
-    _check_labels(col_labels, "col_labels", values.shape[1])
+    _check_labels(row_labels, "row_labels", values.shape[0], optional=True)
+    _check_labels(col_labels, "col_labels", values.shape[1], optional=True)
     n_rows, n_cols = values.shape
     image = ax.imshow(np.ma.masked_invalid(values), aspect="auto", interpolation="nearest",
                       **style)
@@ -138,10 +139,13 @@ def _check_drawing(ax, values, title, ndim=2, finite=True):
     return validate.real_array(values, "values", ndim, shape=shape, finite=finite)
 
 
-def _check_labels(labels, name, n):
+def _check_labels(labels, name, n, optional=False):
+    """Labels are strings, one per row or column (or none at all when `optional`)."""
     if isinstance(labels, str) or not all(isinstance(label, str) for label in labels):
         raise TypeError(f"{name} must be a list of strings, got {validate.describe(labels)}.")
-    validate.sizes_agree(len(labels), f"The number of {name}", n, "the matching size of values")
+    if not (optional and len(labels) == 0):
+        validate.sizes_agree(len(labels), f"The number of {name}", n,
+                             "the matching size of values")
 
 
 def _check_color(color):

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
-from . import cooccurrence
+from . import cooccurrence, validate
 from .attention import multi_head_attention
 from .corpus import gensim_test_data
 from .correlation import centred_ranks as _ranks
@@ -162,8 +162,9 @@ class LayerWeights:
 
     def head(self, h):
         """Column slice of head h: W_q[:, head(h)] is W_q^h, (d_model, d_k)."""
+        h = validate.whole_number(h, "h (the head)", minimum=0)
         if not 0 <= h < self.n_heads:
-            raise ValueError(f"head must lie in 0..{self.n_heads - 1}, got {h}.")
+            raise ValueError(f"head h must lie in 0..{self.n_heads - 1}, got {h}.")
         return slice(h * self.d_k, (h + 1) * self.d_k)
 
 
@@ -194,7 +195,9 @@ def key_bias_mask(weights, H):
     ignores a constant added to a row, so only b_q·k_j survives: a per-key prior, the same for
     every query (in the theory's terms, the log P(w) that turns PMI into log P(w | u)).
     """
-    H = np.asarray(H, dtype=float)
+    _check_weights(weights)
+    H = validate.real_array(H, "H", 2, shape="(n, d_model)")
+    validate.sizes_agree(H.shape[1], "The width of H", len(weights.W_k), "d_model of weights")
     K = H @ weights.W_k  # (n, d_model), bias-free keys
     h, d_k = weights.n_heads, weights.d_k
     prior = np.einsum("hk,nhk->hn", weights.b_q.reshape(h, d_k), K.reshape(len(H), h, d_k))
@@ -214,8 +217,13 @@ def numpy_layer_attention(weights, H):
     return (concat + weights.b_v) @ weights.W_o + weights.b_o, A
 
 
+def _check_weights(weights):
+    validate.instance(weights, "weights", LayerWeights, "Use layer_weights(model, layer).")
+
+
 def bilinear_forms(weights):
     """Each head's B^h = W_q^h (W_k^h)ᵀ, stacked (h, d_model, d_model), rank <= d_k."""
+    _check_weights(weights)
     return np.stack([weights.W_q[:, weights.head(h)] @ weights.W_k[:, weights.head(h)].T
                      for h in range(weights.n_heads)])
 
@@ -227,7 +235,7 @@ def symmetric_energy(B):
     orthogonal). 1 for a symmetric B, 0 for an antisymmetric one, about 1/2 for B = W_q W_kᵀ
     with independent random factors. Introduced in 08_real_model.
     """
-    B = np.asarray(B, dtype=float)
+    B = validate.real_array(B, "B", shape="(..., d, d)")
     if B.ndim < 2 or B.shape[-1] != B.shape[-2]:
         raise ValueError(f"B must be square in its last two axes, got shape {B.shape}.")
     total = (B**2).sum(axis=(-2, -1))
@@ -301,7 +309,11 @@ def sparse_pmi(X, u, w):
 
     -inf where the pair never co-occurs; only the p entries are formed, never |V|² of them.
     """
-    X = sp.csr_matrix(X)
+    X = sp.csr_matrix(validate.counts(X, "X"))
+    u, w = validate.id_array(u, "u", X.shape[0]), validate.id_array(w, "w", X.shape[0])
+    validate.sizes_agree(len(u), "The length of u", len(w), "the length of w")
+    if X.sum() == 0:
+        raise ValueError("X is all zeros: PMI is undefined.")
     row = np.asarray(X.sum(axis=1)).ravel()
     col = np.asarray(X.sum(axis=0)).ravel()
     x = np.asarray(X[u, w]).ravel()
@@ -376,6 +388,7 @@ def content_attention(extraction):
 
     Trained heads park much of their weight on [CLS]/[SEP]; this keeps where the rest goes.
     """
+    validate.instance(extraction, "extraction", Extraction, "Use extract(model, tokenizer, text).")
     A = extraction.attentions * ~extraction.special
     return A / A.sum(axis=-1, keepdims=True)
 
@@ -481,6 +494,10 @@ def offset_profile(extractions, max_offset=5):
 
     Averaged over every content query whose key at i + δ exists and is a content token.
     """
+    max_offset = validate.whole_number(max_offset, "max_offset")
+    if isinstance(extractions, (str, dict)) or not extractions or not all(
+            isinstance(e, Extraction) for e in extractions):
+        raise TypeError("extractions must be a non-empty list of Extraction (from extract).")
     sums, counts = 0, np.zeros(2 * max_offset + 1)
     for e in extractions:
         A = content_attention(e)
@@ -500,6 +517,8 @@ def offset_heads(profile, threshold=0.5):
 
     Returns a list of (layer, head, δ, mass), strongest first.
     """
+    profile = validate.real_array(profile, "profile", 3, shape="(L, h, 2K+1)")
+    threshold = validate.number(threshold, "threshold")
     K = (profile.shape[-1] - 1) // 2
     best = profile.argmax(axis=-1)
     mass = profile.max(axis=-1)
