@@ -7,15 +7,18 @@ sentences, so every update there rebuilds the word labels (the slowest kind of u
 """
 
 import itertools
+import json
 import time
+from pathlib import Path
 
 import numpy as np
 from timing import timed_update
 
-from helpers import block, data
+from helpers import block, data, ladder
 from helpers.widgets import block as wb
 from helpers.widgets import heads as wh
 
+ROOT = Path(__file__).resolve().parents[1]
 UPDATES = {
     "mixing": ("alpha", [0.1, 0.3, 0.5, 0.7, 0.9]),
     "heads": ("k", [2, 4, 8, 16]),
@@ -47,12 +50,23 @@ def main():
               f" (CPU {np.median(cpu):5.1f} / {np.percentile(cpu, 95):5.1f} ms;"
               f" {len(ms)} updates of {control!r})")
     lee = data.lee()
-    H = data.lee_glove().W
-    x, y = block.next_word_batches(list(lee.docs)[:250], 16)
-    start = time.perf_counter()
-    block.train_capstone(H, x, y, steps=300, batch=32, lr=0.01, seed=0)
-    print(f"capstone training (300 steps of 32 pieces, uncached): "
-          f"{time.perf_counter() - start:.2f} s")
+    W = ladder.lee_train_glove().W
+    x, y = block.next_word_batches(list(lee.docs)[:ladder.N_TRAIN_DOCS], 16)
+    train_layer = notebook_function("notebooks/07_transformer_block.ipynb", "train_layer")
+    start, cpu = time.perf_counter(), time.process_time()
+    train_layer(W, x, y, np.zeros((W.shape[1],) * 2), True, False, seed=0)
+    print(f"capstone training (the notebook's train_layer, uncached): "
+          f"{time.perf_counter() - start:.2f} s (CPU {time.process_time() - cpu:.2f} s)")
+
+
+def notebook_function(path, name):
+    """The function `name` as defined in a code cell of the notebook at `path` (run alone)."""
+    cells = json.loads((ROOT / path).read_text())["cells"]
+    source = next("".join(c["source"]) for c in cells
+                  if c["cell_type"] == "code" and f"def {name}(" in "".join(c["source"]))
+    scope = {"np": np, "block": block}
+    exec(source, scope)
+    return scope[name]
 
 
 if __name__ == "__main__":

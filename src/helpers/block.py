@@ -2,9 +2,10 @@
 
 Introduced in 07_transformer_block. The block adds to multi-head attention three pieces the
 projection story does not derive: residual connections, layer normalisation and a position-wise
-MLP. The capstone trains one causal attention layer to predict the next Lee word, with fixed
-GloVe embeddings H and hand-written gradients, and compares its learned bilinear form
-B = W_q W_kᵀ with the one read off the co-occurrence counts (04_qkv's embedding fit).
+MLP. The capstone is one causal attention layer that predicts the next Lee word from fixed
+GloVe word vectors W with hand-written gradients; its readout sees only what attention brings, so
+where the layer attends decides what it can predict. Its learned bilinear form B = W_q W_kᵀ is
+compared with the one read off the co-occurrence counts (04_qkv's embedding fit).
 Row vectors throughout: tokens are rows.
 """
 
@@ -13,7 +14,17 @@ from dataclasses import dataclass
 import numpy as np
 
 from .attention import MultiHead, causal_mask, multi_head_stages, softmax
-from .validate import whole_number
+from .validate import (
+    flag,
+    id_array,
+    id_documents,
+    instance,
+    number,
+    real_array,
+    sizes_agree,
+    text,
+    whole_number,
+)
 
 # --- the block -------------------------------------------------------------------------------
 
@@ -21,24 +32,38 @@ from .validate import whole_number
 def layer_norm(X, gamma=None, beta=None, eps=1e-5):
     """Normalise each row of X (n, d) to mean 0 and variance 1, then scale by γ and shift by β.
 
-    γ and β are (d,) (default 1 and 0). Introduced in 07_transformer_block.
+    γ and β are (d,) (default 1 and 0); eps > 0. A constant row becomes β (its variance is 0).
+    Introduced in 07_transformer_block.
     """
-    X = np.asarray(X, dtype=float)
+    X = real_array(X, "X", shape="(n, d)")
     if X.ndim < 1 or X.shape[-1] < 2:
-        raise ValueError(f"layer_norm needs rows of at least 2 features, got shape {X.shape}.")
+        raise ValueError(f"layer_norm needs rows of X of at least 2 features, got shape {X.shape}.")
+    eps = number(eps, "eps", above=0)
+    scale_shift = []
+    for name, v in (("gamma", gamma), ("beta", beta)):
+        if v is not None:
+            v = real_array(v, name, 1, shape="(d,)")
+            sizes_agree(len(v), f"The length of {name}", X.shape[-1], "the width d of X")
+        scale_shift.append(v)
+    gamma, beta = scale_shift
     mean = X.mean(axis=-1, keepdims=True)
     var = X.var(axis=-1, keepdims=True)
     Y = (X - mean) / np.sqrt(var + eps)
     if gamma is not None:
-        Y = Y * np.asarray(gamma)
+        Y = Y * gamma
     if beta is not None:
-        Y = Y + np.asarray(beta)
+        Y = Y + beta
     return Y
 
 
 def gelu(X):
-    """GELU, tanh approximation (GPT-2): ½x(1 + tanh(√(2/π)(x + 0.044715x³))) ≈ x · Φ(x)."""
-    return 0.5 * X * (1 + np.tanh(np.sqrt(2 / np.pi) * (X + 0.044715 * X**3)))
+    """GELU, tanh approximation (GPT-2): ½x(1 + tanh(√(2/π)(x + 0.044715x³))) ≈ x · Φ(x).
+
+    X is any array (or nested list) of finite numbers; the result has its shape.
+    """
+    X = real_array(X, "X")
+    with np.errstate(over="ignore"):  # x³ overflows to ±inf for |x| > 1e102; tanh(±inf) = ±1
+        return 0.5 * X * (1 + np.tanh(np.sqrt(2 / np.pi) * (X + 0.044715 * X**3)))
 
 
 def mlp(X, W_1, b_1, W_2, b_2):
@@ -46,7 +71,16 @@ def mlp(X, W_1, b_1, W_2, b_2):
 
     Each row (token) is transformed on its own. Introduced in 07_transformer_block.
     """
-    return gelu(np.asarray(X) @ W_1 + b_1) @ W_2 + b_2
+    X = real_array(X, "X", 2, shape="(n, d)")
+    W_1, W_2 = real_array(W_1, "W_1", 2, shape="(d, d_ff)"), real_array(W_2, "W_2", 2,
+                                                                        shape="(d_ff, d)")
+    b_1, b_2 = real_array(b_1, "b_1", 1, shape="(d_ff,)"), real_array(b_2, "b_2", 1,
+                                                                      shape="(d,)")
+    sizes_agree(W_1.shape[0], "The rows of W_1", X.shape[1], "the width d of X")
+    sizes_agree(len(b_1), "The length of b_1", W_1.shape[1], "the columns d_ff of W_1")
+    sizes_agree(W_2.shape[0], "The rows of W_2", W_1.shape[1], "the columns d_ff of W_1")
+    sizes_agree(len(b_2), "The length of b_2", W_2.shape[1], "the columns of W_2")
+    return gelu(X @ W_1 + b_1) @ W_2 + b_2
 
 
 @dataclass(frozen=True)
@@ -75,6 +109,8 @@ def init_block(d_model, d_ff, seed=0):
     """
     whole_number(d_model, "d_model", minimum=2)
     whole_number(d_ff, "d_ff", minimum=2)
+    whole_number(seed, "seed", minimum=0)
+
     rng = np.random.default_rng(seed)
 
     def w(rows, cols):
@@ -109,8 +145,10 @@ def transformer_block(X, params, n_heads, causal=False):
     positions j <= i only, so row i of the output depends on the first i + 1 rows of X only.
     Introduced in 07_transformer_block.
     """
-    X = np.asarray(X, dtype=float)
-    if X.ndim != 2 or X.shape[1] != params.W_q.shape[0]:
+    instance(params, "params", BlockParams, "Build it with init_block(d_model, d_ff).")
+    causal = flag(causal, "causal")
+    X = real_array(X, "X", 2, shape="(n, d_model)")
+    if X.shape[1] != params.W_q.shape[0]:
         raise ValueError(f"X must be (n, {params.W_q.shape[0]}), got shape {X.shape}.")
     p = params
     normed_1 = layer_norm(X, p.gamma_1, p.beta_1)
@@ -127,11 +165,12 @@ def transformer_block(X, params, n_heads, causal=False):
 
 @dataclass(frozen=True)
 class Capstone:
-    """A single causal attention layer over fixed embeddings H (|V|, d) predicting the next word.
+    """A single causal attention layer over fixed word vectors W (|V|, d) predicting the next word.
 
-    For a sequence with embeddings H_x (n, d): A = softmax(H_x B H_xᵀ / √d + causal mask),
-    C = A H_x, logits = [H_x, C] W_out + b. B (d, d) is W_q W_kᵀ with d_k = d (any d × d
-    matrix), W_out (2d, |V|) reads the current word and the attended context, b (|V|,).
+    For a piece x with token vectors H_x = W[x] (n, d): A = softmax(H_x B H_xᵀ / √d + causal mask),
+    C = A H_x, logits = C W_out + b. B (d, d) is W_q W_kᵀ with d_k = d (any d × d matrix),
+    W_out (d, |V|), b (|V|,). The readout sees only C: the current word reaches it only through
+    the weight A_ii, so everything the layer knows about the piece passes through attention.
     """
 
     B: np.ndarray
@@ -144,157 +183,204 @@ def next_word_batches(docs, n):
 
     Introduced in 07_transformer_block.
     """
-    whole_number(n, "n")
-    pieces = [np.asarray(d)[: len(d) // (n + 1) * (n + 1)].reshape(-1, n + 1) for d in docs]
+    n = whole_number(n, "n")
+    pieces = [d[: len(d) // (n + 1) * (n + 1)].reshape(-1, n + 1)
+              for d in id_documents(docs, "docs")]
     pieces = np.concatenate(pieces).astype(np.int64)
     if len(pieces) == 0:
         raise ValueError(f"No document has {n + 1} tokens: use a smaller n.")
     return pieces[:, :-1], pieces[:, 1:]
 
 
-def capstone_forward(model, H, x):
-    """Attention weights A (m, n, n) and logits (m, n, |V|) for input ids x (m, n)."""
-    H_x = H[x]  # (m, n, d)
-    n, d = x.shape[1], H.shape[1]
-    Z = (H_x @ model.B) @ H_x.transpose(0, 2, 1) / np.sqrt(d) + causal_mask(n)  # (m, n, n)
-    A = softmax(Z)
-    F = np.concatenate([H_x, A @ H_x], axis=-1)  # (m, n, 2d)
-    logits = F.reshape(-1, 2 * d) @ model.W_out + model.b  # one 2-D product: BLAS-fast
-    return A, logits.reshape(*x.shape, -1)
+def capstone_forward(model, W, x, self_only=False):
+    """Attention weights A (m, n, n) and logits (m, n, |V|) for input ids x (m, n).
+
+    With `self_only`, A is the identity (each position reads its own word only: the bigram
+    readout baseline) and B is not used. Introduced in 07_transformer_block.
+    """
+    W, x, _ = _check_capstone(model, W, x, None, self_only)
+    H_x = W[x]  # (m, n, d)
+    m, n = x.shape
+    d = W.shape[1]
+    if self_only:
+        A = np.broadcast_to(np.eye(n), (m, n, n))
+    else:
+        A = softmax((H_x @ model.B) @ H_x.transpose(0, 2, 1) / np.sqrt(d) + causal_mask(n))
+    C = A @ H_x  # (m, n, d)
+    logits = C.reshape(-1, d) @ model.W_out + model.b  # one 2-D product: BLAS-fast
+    return A, logits.reshape(m, n, -1)
 
 
-def capstone_loss(model, H, x, y):
-    """Mean next-word cross-entropy (nats) of `model` on inputs x and targets y (m, n)."""
-    _, logits = capstone_forward(model, H, x)
-    logits = logits - logits.max(axis=-1, keepdims=True)
-    log_norm = np.log(np.exp(logits).sum(axis=-1))
-    picked = np.take_along_axis(logits, y[..., None], axis=-1)[..., 0]
-    return float(np.mean(log_norm - picked))
+def capstone_losses(model, W, x, y, self_only=False):
+    """Next-word cross-entropy (nats) of every position, shape (m, n), for inputs x, targets y.
 
-
-def capstone_gradients(model, H, x, y):
-    """(loss, Capstone of gradients) by hand-written backpropagation.
-
-    With G = (softmax(logits) − onehot(y)) / (m n): dW_out = Fᵀ G, db = Σ G, dC = (G W_outᵀ)
-    restricted to the context half, dA = dC H_xᵀ, dZ = A ⊙ (dA − rowsum(dA ⊙ A)) (the softmax
-    Jacobian; masked entries have A = 0), dB = Σ H_xᵀ dZ H_x / √d.
     Introduced in 07_transformer_block.
     """
-    H_x = H[x]
-    m, n = x.shape
-    d = H.shape[1]
-    A, logits = capstone_forward(model, H, x)
-    P = softmax(logits)  # (m, n, |V|)
-    loss = float(-np.mean(np.log(np.take_along_axis(P, y[..., None], axis=-1))))
-    G = P
-    np.put_along_axis(G, y[..., None], np.take_along_axis(G, y[..., None], axis=-1) - 1, axis=-1)
-    G /= m * n
-    F = np.concatenate([H_x, A @ H_x], axis=-1)
-    dW = F.reshape(-1, 2 * d).T @ G.reshape(-1, G.shape[-1])  # (2d, |V|)
-    db = G.sum(axis=(0, 1))
-    dC = (G.reshape(-1, G.shape[-1]) @ model.W_out[d:].T).reshape(m, n, d)
-    dA = dC @ H_x.transpose(0, 2, 1)  # (m, n, n)
-    dZ = A * (dA - (dA * A).sum(axis=-1, keepdims=True))
-    dB = (H_x.transpose(0, 2, 1) @ dZ @ H_x).sum(axis=0) / np.sqrt(d)
-    return loss, Capstone(dB, dW, db)
+    W, x, y = _check_capstone(model, W, x, y, self_only)
+    _, logits = capstone_forward(model, W, x, self_only)
+    logits = logits - logits.max(axis=-1, keepdims=True)
+    log_norm = np.log(np.exp(logits).sum(axis=-1))
+    return log_norm - np.take_along_axis(logits, y[..., None], axis=-1)[..., 0]
 
 
-def train_capstone(H, x, y, steps=300, batch=64, lr=0.01, seed=0):
-    """Train a `Capstone` with Adam on (x, y) pieces; returns (model, losses (steps,)).
+def capstone_gradients(model, W, x, y, self_only=False):
+    """(mean loss, Capstone of gradients) by hand-written backpropagation.
 
-    B starts at 0 (uniform attention over the prefix), W_out small and random; each step draws
-    `batch` pieces at random (seeded). Introduced in 07_transformer_block.
+    With G = (softmax(logits) − onehot(y)) / (m n): dW_out = Cᵀ G, db = Σ G, dC = G W_outᵀ,
+    dA = dC H_xᵀ, dZ = A ⊙ (dA − rowsum(dA ⊙ A)) (the softmax Jacobian; masked entries have
+    A = 0), dB = Σ H_xᵀ dZ H_x / √d (zero with `self_only`). Introduced in 07_transformer_block.
     """
-    H = np.asarray(H, dtype=float)
-    if x.shape != y.shape or x.ndim != 2:
-        raise ValueError(f"x and y must be (m, n) arrays of the same shape, got {x.shape}, "
-                         f"{y.shape}.")
-    rng = np.random.default_rng(seed)
-    V, d = H.shape
-    params = [np.zeros((d, d)), rng.standard_normal((2 * d, V)) * 0.01, np.zeros(V)]
-    first = [np.zeros_like(p) for p in params]
-    second = [np.zeros_like(p) for p in params]
-    losses = np.zeros(steps)
-    for t in range(1, steps + 1):
-        rows = rng.integers(0, len(x), size=batch)
-        losses[t - 1], grads = capstone_gradients(Capstone(*params), H, x[rows], y[rows])
-        for p, g, m1, m2 in zip(params, (grads.B, grads.W_out, grads.b), first, second,
-                                strict=True):
-            m1 *= 0.9
-            m1 += 0.1 * g
-            m2 *= 0.999
-            m2 += 0.001 * g * g
-            p -= lr * (m1 / (1 - 0.9**t)) / (np.sqrt(m2 / (1 - 0.999**t)) + 1e-8)
-    return Capstone(*params), losses
+    W, x, y = _check_capstone(model, W, x, y, self_only)
+    H_x = W[x]
+    m, n = x.shape
+    d = W.shape[1]
+    A, logits = capstone_forward(model, W, x, self_only)
+    G = softmax(logits)  # (m, n, |V|): probabilities, turned into dloss/dlogits below
+    picked = np.take_along_axis(G, y[..., None], axis=-1)
+    loss = float(-np.mean(np.log(picked)))
+    np.put_along_axis(G, y[..., None], picked - 1, axis=-1)
+    G = G.reshape(-1, G.shape[-1]) / (m * n)
+    C = (A @ H_x).reshape(-1, d)
+    dC = (G @ model.W_out.T).reshape(m, n, d)
+    dB = np.zeros_like(model.B)
+    if not self_only:
+        dA = dC @ H_x.transpose(0, 2, 1)  # (m, n, n)
+        dZ = A * (dA - (dA * A).sum(axis=-1, keepdims=True))
+        dB = (H_x.transpose(0, 2, 1) @ dZ @ H_x).sum(axis=0) / np.sqrt(d)
+    return loss, Capstone(dB, C.T @ G, G.sum(axis=0))
+
+
+def _check_capstone(model, W, x, y, self_only):
+    """(W, x, y) checked against each other and the model (y may be None)."""
+    instance(model, "model", Capstone)
+    W = real_array(W, "W", 2, shape="(|V|, d)")
+    V, d = W.shape
+    if model.B.shape != (d, d) or model.W_out.shape != (d, V) or model.b.shape != (V,):
+        raise ValueError(f"model must fit W {W.shape}: B (d, d), W_out (d, |V|), b (|V|,); got "
+                         f"{model.B.shape}, {model.W_out.shape}, {model.b.shape}.")
+    x = id_array(x, "x", V, ndim=2)
+    if y is not None:
+        y = id_array(y, "y", V, ndim=2)
+        if y.shape != x.shape:
+            raise ValueError(f"y must have the shape of x {x.shape}, got {y.shape}.")
+    flag(self_only, "self_only")
+    return W, x, y
+
+
+class Adam:
+    """Adam's running moments for the arrays of a `Capstone` (β₁ = 0.9, β₂ = 0.999, ε = 1e-8).
+
+    `step(model, grads)` returns the updated model; arrays named in `frozen` stay fixed.
+    Introduced in 07_transformer_block.
+    """
+
+    def __init__(self, lr=0.01, frozen=()):
+        self.lr = number(lr, "lr", above=0)
+        self.frozen = tuple(frozen)
+        self.t = 0
+        self.moments = {}
+
+    def step(self, model, grads):
+        """The model after one Adam step along `grads` (a `Capstone` of gradients)."""
+        _check_step(model, grads)
+        self.t += 1
+        new = {}
+        for name, value in vars(model).items():
+            g = getattr(grads, name)
+            if name in self.frozen:
+                new[name] = value
+                continue
+            m1, m2 = self.moments.get(name, (np.zeros_like(g), np.zeros_like(g)))
+            m1, m2 = 0.9 * m1 + 0.1 * g, 0.999 * m2 + 0.001 * g * g
+            self.moments[name] = (m1, m2)
+            step = (m1 / (1 - 0.9**self.t)) / (np.sqrt(m2 / (1 - 0.999**self.t)) + 1e-8)
+            new[name] = value - self.lr * step
+        return Capstone(**new)
+
+
+def _check_step(model, grads):
+    """Refuse a model or gradients that are not `Capstone`s of the same shapes."""
+    instance(model, "model", Capstone)
+    instance(grads, "grads", Capstone)
+    for name, value in vars(model).items():
+        if np.shape(getattr(grads, name)) != np.shape(value):
+            raise ValueError(f"grads.{name} must have the shape of model.{name} "
+                             f"{np.shape(value)}, got {np.shape(getattr(grads, name))}.")
+
+
+def cached_fit(train, name, **inputs):
+    """`train(**inputs)` -> (Capstone, losses (steps,)), computed once and kept in the cache.
+
+    The cache key holds every input (arrays by their content), the source text of `train`
+    (a function defined in a notebook cell or a file) and of the layer's code it runs (the
+    forward pass, the gradients and Adam), so a change to any of them trains afresh.
+    Introduced in 07_transformer_block.
+    """
+    import inspect
+
+    from .cache import cached
+
+    if not callable(train):
+        raise TypeError(f"train must be a function returning (Capstone, losses), got {train!r}.")
+    text(name, "name")
+    try:
+        source = inspect.getsource(train)
+    except (OSError, TypeError):
+        raise ValueError("train must be defined in a file or a notebook cell (its source text "
+                         "is part of the cache key).") from None
+
+    def compute():
+        model, losses = train(**inputs)
+        return {**vars(model), "losses": losses}
+
+    code = [inspect.getsource(f) for f in (capstone_forward, capstone_gradients, Adam)]
+    arrays = cached(name, {**inputs, "train": source, "code": code}, compute)
+    return Capstone(arrays["B"], arrays["W_out"], arrays["b"]), arrays["losses"]
 
 
 def row_centred(L):
     """L minus each row's mean: the part of a logit matrix softmax can see (rows are queries)."""
-    L = np.asarray(L, dtype=float)
+    L = real_array(L, "L", shape="(..., n)")
     return L - L.mean(axis=-1, keepdims=True)
 
 
 def correlation(A, B):
-    """Pearson correlation between the entries of two arrays of the same shape."""
-    a, b = np.ravel(A).astype(float), np.ravel(B).astype(float)
+    """Pearson correlation between the entries of two arrays of the same shape (NaN when
+    either array is constant)."""
+    a, b = real_array(A, "A").ravel(), real_array(B, "B").ravel()
     if a.shape != b.shape:
-        raise ValueError(f"Arrays must have the same size, got {a.size} and {b.size}.")
+        raise ValueError(f"Arrays A and B must have the same size, got {a.size} and {b.size}.")
     a, b = a - a.mean(), b - b.mean()
     return float(a @ b / np.sqrt((a @ a) * (b @ b)))
 
 
-def lee_capstone(n=16, steps=300, batch=32, lr=0.01, seed=0):
-    """The capstone trained on the first 250 Lee documents, cached under the course cache.
+def word_logit_agreement(B_a, B_b, W, top=300):
+    """Correlation of the row-centred word logits W B_a Wᵀ and W B_b Wᵀ over the first `top` words.
 
-    Returns (model, losses, (x_test, y_test)) with the last 50 documents held out. Embeddings
-    are the cached GloVe vectors `data.lee_glove().W`. Training takes a few seconds the first
-    time and is deterministic. Introduced in 07_transformer_block.
+    W (|V|, d) has its most frequent words first; B_a, B_b are (d, d). Softmax sees only the
+    row-centred logits, so these are what two forms must share to attend alike. NaN when a
+    form's word logits are constant along every row (B = 0, for instance).
+    Introduced in 07_transformer_block.
     """
-    from . import data
-    from .cache import cache_dir
-
-    counted = data.lee()
-    H = data.lee_glove().W
-    docs = list(counted.docs)
-    x, y = next_word_batches(docs[:250], n)
-    test = next_word_batches(docs[250:], n)
-    path = cache_dir() / f"capstone-lee-n{n}-s{steps}-b{batch}-lr{lr:g}-seed{seed}.npz"
-    if path.exists():
-        with np.load(path) as f:
-            return Capstone(f["B"], f["W_out"], f["b"]), f["losses"], test
-    model, losses = train_capstone(H, x, y, steps, batch, lr, seed)
-    np.savez(path, B=model.B, W_out=model.W_out, b=model.b, losses=losses)
-    return model, losses, test
+    top = whole_number(top, "top", minimum=2)
+    W = real_array(W, "W", 2, shape="(|V|, d)")
+    d = W.shape[1]
+    B_a = real_array(B_a, "B_a", 2, shape=f"({d}, {d})")
+    B_b = real_array(B_b, "B_b", 2, shape=f"({d}, {d})")
+    for name, B in (("B_a", B_a), ("B_b", B_b)):
+        if B.shape != (d, d):
+            raise ValueError(f"{name} must be ({d}, {d}) to match W, got shape {B.shape}.")
+    W_top = W[:top]
+    return correlation(row_centred(W_top @ B_a @ W_top.T), row_centred(W_top @ B_b @ W_top.T))
 
 
-@dataclass(frozen=True)
-class FormComparison:
-    """The learned B against the co-occurrence B (both (d, d)), in d-space and in word space.
+def unstructured_like(B, seed=0):
+    """A Gaussian (d, d) matrix with B's Frobenius norm: a form with no structure, same size.
 
-    corr_B: correlation of the d × d entries; corr_words: correlation of the row-centred word
-    logits H B Hᵀ over the `top` most frequent words; energy_*: (sym, skew) shares of ‖B‖².
+    Introduced in 07_transformer_block.
     """
-
-    corr_B: float
-    corr_words: float
-    corr_words_shared: float
-    energy_learned: tuple
-    energy_cooc: tuple
-
-
-def compare_forms(B_learned, B_cooc, H, top=300):
-    """Compare two bilinear forms through embeddings H (|V|, d); returns `FormComparison`.
-
-    corr_words_shared is the same word-space correlation for the plain dot product B = I (the
-    shared-embedding baseline). Introduced in 07_transformer_block.
-    """
-    from .bilinear import energy_fractions
-
-    Ht = np.asarray(H)[:top]
-    words = {name: row_centred(Ht @ B @ Ht.T)
-             for name, B in (("learned", B_learned), ("cooc", B_cooc),
-                             ("shared", np.eye(H.shape[1])))}
-    return FormComparison(correlation(B_learned, B_cooc),
-                          correlation(words["learned"], words["cooc"]),
-                          correlation(words["shared"], words["cooc"]),
-                          energy_fractions(B_learned), energy_fractions(B_cooc))
+    B = real_array(B, "B", 2, shape="(d, d)")
+    if not np.any(B):
+        raise ValueError("B is all zeros: there is no norm to match.")
+    R = np.random.default_rng(whole_number(seed, "seed", minimum=0)).standard_normal(B.shape)
+    return R * np.linalg.norm(B) / np.linalg.norm(R)

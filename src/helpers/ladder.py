@@ -1,0 +1,217 @@
+"""The ladder of refinements, measured: every rung's attention scored on held-out Lee text.
+
+Introduced in 07_transformer_block. Every rung is fitted on the counts of the first 250 Lee
+documents (the training part) and scored on pieces of the last 50, which no count, no GloVe
+vector and no fitted form has seen. The rungs stay in one operator family, log counts:
+
+    counts      P(t_j | t_i) from the training counts X (rows do not sum to 1)
+    projection  rownorm(O X Oᵀ): the same counts renormalised over the piece
+    softmax     softmax(O log(X + 1) Oᵀ): the projection with the +1 smoothing of the logits
+    embeddings  logits H B Hᵀ (H = O W), B the best form with W B Wᵀ ≈ log(1 + X), W GloVe's
+    asymmetry   B_left instead, fitted to log(1 + X^L) (keys before the query)
+    positions   adds the log-prior −log(1 + |i − j|) (the 1/δ weighting of the counts)
+    mask        adds the causal mask
+    heads       averages this head with a local head on log(1 + S_local), S_local the δ = 1 counts
+
+The score is next-word cross-entropy. Attention A (n, n) mixes value rows P^R(· | t_j), the
+right-direction conditional of the training counts (what follows t_j within the window):
+p_i(w) = (1 − λ) Σ_j A_ij P^R(w | t_j) + λ U(w), with U the add-one unigram distribution, and
+the loss of position i is −log p_i(t_{i+1}).
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import bilinear, cooccurrence, heads, positions
+from .attention import causal_mask, softmax
+from .corpus import Vocabulary
+from .validate import id_array, instance, number, real_array, whole_number
+
+RUNGS = ("counts", "projection", "softmax", "embeddings", "asymmetry", "positions", "mask",
+         "heads")
+CHANGES = {
+    "uniform": "reference: equal weights",
+    "counts": "weights P(t_j | t_i) from training counts",
+    "projection": "rows renormalised: rownorm(O X Oᵀ)",
+    "softmax": "softmax(O log(X + 1) Oᵀ): +1 smoothing",
+    "embeddings": "log(1 + X) through GloVe: H B Hᵀ",
+    "asymmetry": "B_left, fitted to log(1 + X^L)",
+    "positions": "adds −log(1 + |i − j|)",
+    "mask": "adds the causal mask",
+    "heads": "mean with a local (δ = 1) head",
+}
+N_TRAIN_DOCS = 250
+MIX = 0.1  # λ, the unigram share of the next-word readout (fixed, never tuned on held-out text)
+
+
+@dataclass(frozen=True)
+class LadderTables:
+    """Everything the rungs read, from the training documents only.
+
+    X (|V|, |V|) symmetric counts; S_local (|V|, |V|) adjacent-pair counts X⁽¹⁾ + X⁽¹⁾ᵀ;
+    W (|V|, d) GloVe word vectors of X; B_both, B_left (d, d) with W B Wᵀ ≈ log(1 + X) and
+    ≈ log(1 + X^L); values (|V|, |V|) the rows P^R(· | u); unigram (|V|,) add-one frequencies.
+    """
+
+    vocab: object
+    X: np.ndarray
+    S_local: np.ndarray
+    W: np.ndarray
+    B_both: np.ndarray
+    B_left: np.ndarray
+    values: np.ndarray
+    unigram: np.ndarray
+
+
+def build_tables(vocab, train_docs, W):
+    """`LadderTables` from training documents (lists of ids) and word vectors W (|V|, d).
+
+    About a second on Lee. Introduced in 07_transformer_block.
+    """
+    V = len(instance(vocab, "vocab", Vocabulary))
+    if isinstance(train_docs, (str, bytes)) or not isinstance(train_docs, (list, tuple)) \
+            or not train_docs:
+        raise TypeError(f"train_docs must be a non-empty list of id arrays, got "
+                        f"{type(train_docs).__name__}.")
+    train_docs = [id_array(doc, "train_docs", V) for doc in train_docs]
+    W = real_array(W, "W", 2, shape="(|V|, d)")
+    if W.shape[0] != V or np.linalg.matrix_rank(W) < W.shape[1]:
+        raise ValueError(f"W must have one row per word ({V}) and independent columns, got "
+                         f"shape {W.shape} of rank {np.linalg.matrix_rank(W)}.")
+    X_right = cooccurrence.count(train_docs, V, direction="right").toarray()
+    X = X_right + X_right.T
+    unigram = np.bincount(np.concatenate(train_docs), minlength=V) + 1.0
+    unigram /= unigram.sum()
+    total = X_right.sum(axis=1, keepdims=True)
+    values = np.where(total > 0, X_right / np.where(total > 0, total, 1.0), unigram)
+    B_both = bilinear.EmbeddingFit.fit(np.log1p(X), W).B()
+    B_left = bilinear.EmbeddingFit.fit(np.log1p(X_right.T), W).B()
+    S_local = heads.local_operator(train_docs, V).toarray()
+    return LadderTables(vocab, X, S_local, W, B_both, B_left, values, unigram)
+
+
+def lee_train_glove(dim=50, epochs=50, seed=0):
+    """GloVe fitted to the counts of the first 250 Lee documents only, cached (`glove.GloVe`).
+
+    The held-out documents stay unseen by every vector. Introduced in 07_transformer_block.
+    """
+    from . import data, glove
+    from .cache import cached, fingerprint
+
+    counted = data.lee()
+    X = cooccurrence.count(list(counted.docs[:N_TRAIN_DOCS]), len(counted.vocab))
+
+    def fit():
+        result = glove.train(X, dim=dim, epochs=epochs, seed=seed)
+        return {k: getattr(result, k) for k in data.GLOVE_FIELDS}
+
+    params = {"counts": fingerprint(X), "dim": dim, "epochs": epochs, "seed": seed}
+    arrays = cached("glove-lee-train", params, fit, producers=(glove,))
+    return glove.GloVe(*(arrays[k] for k in data.GLOVE_FIELDS))
+
+
+def lee_tables():
+    """`LadderTables` on the first 250 Lee documents with `lee_train_glove()`'s vectors.
+
+    Introduced in 07_transformer_block.
+    """
+    from . import data
+
+    counted = data.lee()
+    train = list(counted.docs[:N_TRAIN_DOCS])
+    return build_tables(counted.vocab, train, lee_train_glove().W)
+
+
+def ladder(tables, ids, on=RUNGS):
+    """[(rung, A)] for the rungs in `on`, each applied on top of the earlier ones.
+
+    ids is one piece (n,) or a batch (m, n); each A is (n, n) or (m, n, n). "counts" rows do
+    not sum to 1; every other A is row-stochastic. A position whose word has no training count
+    with any word of the piece gets uniform weights in "counts" and "projection" (`unseen_rows`
+    counts them). Introduced in 07_transformer_block.
+    """
+    instance(tables, "tables", LadderTables)
+    ids = id_array(ids, "ids", len(tables.vocab), ndim=(1, 2))
+    if not isinstance(on, (list, tuple)) or not on or any(r not in RUNGS for r in on):
+        raise ValueError(f"on must be a list of rungs from {RUNGS}, got {on!r}.")
+    n = ids.shape[-1]
+    pair = (ids[..., :, None], ids[..., None, :])
+    H_x = tables.W[ids]  # (..., n, d), the token vectors
+    counts = tables.X[pair]  # (..., n, n)
+    unseen = counts.sum(axis=-1) == 0  # a word with no training count next to any of the piece's
+    counts = np.where(unseen[..., None], 1.0, counts)  # such rows read uniform weights
+    L = np.log1p(tables.X[pair])  # the "softmax" rung's logits
+    extra = np.zeros((n, n))  # the position and mask terms, shared by every head
+    out = []
+    for rung in (r for r in RUNGS if r in on):
+        if rung == "counts":
+            out.append((rung, counts / np.maximum(tables.X[ids].sum(axis=-1), 1e-300)[..., None]))
+        elif rung == "projection":
+            out.append((rung, counts / counts.sum(axis=-1, keepdims=True)))
+        elif rung == "heads":
+            second = np.log1p(tables.S_local[pair]) + extra
+            out.append((rung, (softmax(L + extra) + softmax(second)) / 2))
+        else:
+            if rung == "embeddings":
+                L = H_x @ tables.B_both @ np.swapaxes(H_x, -1, -2)
+            elif rung == "asymmetry":
+                L = H_x @ tables.B_left @ np.swapaxes(H_x, -1, -2)
+            elif rung == "positions":
+                extra = extra + positions.relative_offset_matrix(
+                    lambda D: -np.log1p(np.abs(D)), n)
+            elif rung == "mask":
+                extra = extra + causal_mask(n)
+            out.append((rung, softmax(L + extra)))
+    return out
+
+
+def unseen_rows(tables, ids):
+    """How many positions of ids (n,) or (m, n) have no training count with any word of their
+    piece (their projection row is undefined). Introduced in 07_transformer_block."""
+    instance(tables, "tables", LadderTables)
+    ids = id_array(ids, "ids", len(tables.vocab), ndim=(1, 2))
+    return int((tables.X[ids[..., :, None], ids[..., None, :]].sum(axis=-1) == 0).sum())
+
+
+def next_word_loss(tables, A, ids, next_ids, mix=MIX):
+    """−log p_i(next_ids_i) per position, shape ids.shape, in nats.
+
+    p_i(w) = (1 − mix) Σ_j Â_ij P^R(w | t_j) + mix · U(w), with Â the rows of A (..., n, n)
+    rescaled to sum to 1 (for the counts rung this rescaling is the projection).
+    Introduced in 07_transformer_block.
+    """
+    instance(tables, "tables", LadderTables)
+    V = len(tables.vocab)
+    ids = id_array(ids, "ids", V, ndim=(1, 2))
+    next_ids = id_array(next_ids, "next_ids", V, ndim=(1, 2))
+    if next_ids.shape != ids.shape:
+        raise ValueError(f"next_ids must have the shape of ids {ids.shape}, got "
+                         f"{next_ids.shape}.")
+    A = real_array(A, "A", ids.ndim + 1)
+    if A.shape != ids.shape + ids.shape[-1:] or (A < 0).any():
+        raise ValueError(f"A must be non-negative weights of shape {ids.shape + ids.shape[-1:]},"
+                         f" got shape {A.shape}.")
+    total = A.sum(axis=-1, keepdims=True)
+    if (total <= 0).any():
+        raise ValueError("A has a row of zeros: every position needs some weight.")
+    mix = number(mix, "mix", above=0, maximum=1)
+    follow = tables.values[ids[..., None, :], next_ids[..., :, None]]  # P^R(t_{i+1} | t_j)
+    p = (1 - mix) * (A / total * follow).sum(axis=-1) + mix * tables.unigram[next_ids]
+    return -np.log(p)
+
+
+def bootstrap_mean(values, n_resamples=2000, level=0.95, seed=0):
+    """(low, high): a percentile bootstrap interval for the mean of `values` (m,), seeded.
+
+    Resamples the m values (held-out pieces, or paired differences) with replacement.
+    Introduced in 07_transformer_block.
+    """
+    values = real_array(values, "values", 1)
+    whole_number(n_resamples, "n_resamples")
+    level = number(level, "level", above=0, below=1)
+    rng = np.random.default_rng(whole_number(seed, "seed", minimum=0))
+    means = values[rng.integers(0, values.size, (n_resamples, values.size))].mean(axis=1)
+    tail = 100 * (1 - level) / 2
+    low, high = np.percentile(means, [tail, 100 - tail])
+    return float(low), float(high)
