@@ -14,7 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from . import cooccurrence
+from . import cooccurrence, validate
+from .validate import real_array, whole_number
 
 OPERATORS = ("ppmi", "pmi0", "log1p")
 
@@ -29,8 +30,8 @@ def directional_operator(X, kind="ppmi"):
     if kind not in OPERATORS:
         raise ValueError(f"kind must be one of {OPERATORS}, got {kind!r}.")
     if kind == "log1p":
-        X = X.toarray() if sp.issparse(X) else np.asarray(X, dtype=float)
-        return np.log1p(cooccurrence._check_counts(X))
+        X = cooccurrence._check_counts(X)
+        return np.log1p(X.toarray() if sp.issparse(X) else X)
     P = cooccurrence.pmi(X)
     return np.where(P > 0, P, 0.0) if kind == "ppmi" else np.where(np.isfinite(P), P, 0.0)
 
@@ -50,6 +51,7 @@ def energy_fractions(S):
     The two parts are orthogonal (trace(S_symᵀ S_skew) = 0), so ‖S‖² = ‖S_sym‖² + ‖S_skew‖².
     Introduced in 04_qkv.
     """
+    S = _square(S, "S")
     S_sym, S_skew = sym_skew(S)
     total = float(np.sum(S * S))
     if total == 0:
@@ -64,7 +66,11 @@ def top_directional_pairs(S, k=10, allowed=None):
     `allowed` (boolean (|V|,), optional) keeps only pairs of allowed words. Introduced in 04_qkv.
     """
     _, S_skew = sym_skew(S)
+    k = whole_number(k, "k")
     if allowed is not None:
+        if np.shape(allowed) != (S_skew.shape[0],) or np.asarray(allowed).dtype != bool:
+            raise ValueError(f"allowed must be a boolean array of shape ({S_skew.shape[0]},), "
+                             f"got {np.asarray(allowed).dtype} of shape {np.shape(allowed)}.")
         allowed = np.asarray(allowed, dtype=bool)
         S_skew = np.where(np.outer(allowed, allowed), S_skew, 0.0)
     flat = np.argsort(-S_skew, axis=None, kind="stable")[:k]
@@ -87,7 +93,9 @@ def row_entropy(A):
 
     log m for a uniform row, 0 for a one-hot row. Introduced in 04_qkv.
     """
-    A = np.asarray(A, dtype=float)
+    A = real_array(A, "A", shape="(n, m)")
+    if (A < 0).any():
+        raise ValueError("A must hold probabilities (>= 0), got a negative entry.")
     with np.errstate(divide="ignore", invalid="ignore"):
         return -np.sum(np.where(A > 0, A * np.log(A), 0.0), axis=-1)
 
@@ -103,19 +111,19 @@ class SVD:
     @classmethod
     def of(cls, S):
         """The SVD of a 2-D array S."""
-        U, s, Vt = np.linalg.svd(np.asarray(S, dtype=float), full_matrices=False)
+        U, s, Vt = np.linalg.svd(real_array(S, "S", 2, shape="(rows, cols)"), full_matrices=False)
         return cls(U, s, Vt)
 
     def factors(self, k):
         """(U_q, U_k), each (rows, k): singular vectors scaled by Σ_k^½; U_q U_kᵀ is the best
         rank-k fit."""
-        k = _check_rank(k, len(self.s))
+        k = _check_rank(k, len(self.s), "k (d_k)")
         root = np.sqrt(self.s[:k])
         return self.U[:, :k] * root, self.Vt[:k].T * root
 
     def errors(self):
         """Relative errors ‖S − S_k‖_F / ‖S‖_F for k = 0..r, shape (r + 1,) (Eckart–Young)."""
-        return np.sqrt(_tail(self.s) / np.sum(self.s**2))
+        return np.sqrt(_tail(self.s) / _energy(self.s))
 
 
 def low_rank_factors(S, k):
@@ -133,7 +141,7 @@ def low_rank_errors(S):
     ‖S − S_k‖_F² = Σ_{i>k} σ_i² (Eckart–Young). Introduced in 04_qkv.
     """
     s = np.linalg.svd(_square(S, "S"), compute_uv=False)
-    return np.sqrt(_tail(s) / np.sum(s**2))
+    return np.sqrt(_tail(s) / _energy(s))
 
 
 def psd_factor(S, k):
@@ -186,6 +194,7 @@ class Spectra:
     def of(cls, S, svd=True):
         """Decompose S (|V|, |V|); `svd=False` skips the SVD (the shared-map views need none)."""
         S = _square(S, "S")
+        svd = validate.flag(svd, "svd")
         lam, vecs = np.linalg.eigh(sym_skew(S)[0])
         return cls(SVD.of(S) if svd else None, lam[::-1], vecs[:, ::-1], float(np.sum(S * S)))
 
@@ -203,7 +212,7 @@ class Spectra:
 
     def shared_factor(self, k):
         """W (|V|, k): W Wᵀ is the best PSD form of rank ≤ k."""
-        return _psd_columns(self.lam, self.vecs, _check_rank(k, len(self.lam)))
+        return _psd_columns(self.lam, self.vecs, _check_rank(k, len(self.lam), "k (d_k)"))
 
     def eigen_split(self):
         """(U_q, U_k) with U_q U_kᵀ = S_sym exactly and U_k = U_q diag(sign λ)."""
@@ -233,7 +242,7 @@ class EmbeddingFit:
     def fit(cls, S, W_emb):
         """Precompute everything for S (|V|, |V|) and embeddings W_emb (|V|, d), d <= |V|."""
         S = _square(S, "S")
-        W_emb = np.asarray(W_emb, dtype=float)
+        W_emb = real_array(W_emb, "W_emb", 2, shape="(|V|, d)")
         if W_emb.ndim != 2 or W_emb.shape[0] != S.shape[0]:
             raise ValueError(f"W_emb must be ({S.shape[0]}, d), got shape {W_emb.shape}.")
         U_e, R = np.linalg.qr(W_emb)
@@ -251,7 +260,7 @@ class EmbeddingFit:
 
     def maps(self, d_k):
         """(W_q, W_k), each (d, d_k): the best rank-d_k form is B = W_q W_kᵀ."""
-        P_q, P_k = self.C_svd.factors(d_k)
+        P_q, P_k = self.C_svd.factors(_check_rank(d_k, self.d, "d_k"))
         return np.linalg.solve(self.R, P_q), np.linalg.solve(self.R, P_k)
 
     def B(self, d_k=None):
@@ -298,11 +307,19 @@ def _psd_error_curve(lam, total2):
     """
     positive = np.maximum(np.sort(lam)[::-1], 0.0) ** 2
     kept = np.concatenate([[0.0], np.cumsum(positive)])
-    return np.sqrt(np.maximum(total2 - kept, 0.0) / total2)
+    return np.sqrt(np.maximum(total2 - kept, 0.0) / _energy(np.sqrt([total2])))
+
+
+def _energy(s):
+    """Σ s² of singular values s; a ValueError for S = 0, whose relative errors are 0/0."""
+    total = float(np.sum(np.square(s)))
+    if total == 0:
+        raise ValueError("S is all zeros: relative errors ‖S − S_k‖ / ‖S‖ are undefined.")
+    return total
 
 
 def _square(S, name):
-    S = np.asarray(S.toarray() if sp.issparse(S) else S, dtype=float)
+    S = real_array(S.toarray() if sp.issparse(S) else S, name, 2, shape="square", finite=False)
     if S.ndim != 2 or S.shape[0] != S.shape[1]:
         raise ValueError(f"{name} must be a square matrix, got shape {S.shape}.")
     if not np.all(np.isfinite(S)):
@@ -313,7 +330,8 @@ def _square(S, name):
     return S
 
 
-def _check_rank(k, r):
+def _check_rank(k, r, name="d_k"):
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 0 <= k <= r:
-        raise ValueError(f"The rank d_k must be a whole number in 0..{r}, got {k!r}.")
+        raise ValueError(f"The rank {name} must be a whole number in 0..{r}, got {k!r}.")
+
     return int(k)

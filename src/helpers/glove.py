@@ -374,7 +374,11 @@ def ppmi_svd(X, dim=50, power=0.5, cds=1.0):
     if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)) or not 1 <= dim < P.shape[0]:
         raise ValueError(f"dim must be a whole number in 1..{P.shape[0] - 1}, got {dim!r}.")
     power = number(power, "power", minimum=0)
-    U, sigma, _ = svds(P, k=dim, random_state=0, solver="propack")
+    try:
+        U, sigma, _ = svds(P, k=dim, random_state=0, solver="propack")
+    except np.linalg.LinAlgError:
+        raise ValueError(f"PPMI(X) has fewer than dim={dim} independent directions: lower dim "
+                         "or count a longer text.") from None
     order = np.argsort(-sigma, kind="stable")  # svds returns ascending singular values
     U, sigma = U[:, order], sigma[order]
     signs = np.sign(U[np.abs(U).argmax(axis=0), np.arange(dim)])

@@ -23,9 +23,9 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from . import cooccurrence, corpus, data
+from . import cooccurrence, corpus, data, validate
 from .attention import softmax
-from .validate import whole_number
+from .validate import counts, id_array, id_documents, number, positive, real_array, whole_number
 
 RELATIONS = ("local", "topical")
 
@@ -51,7 +51,8 @@ def local_operator(docs, vocab_size):
     X⁽¹⁾[u, w] counts w standing right after u (`cooccurrence.offset_counts` with δ = 1); adding
     the transpose counts adjacency in either order. Introduced in 06_heads.
     """
-    X1 = cooccurrence.offset_counts(list(docs), vocab_size, 1)
+    vocab_size = whole_number(vocab_size, "vocab_size")
+    X1 = cooccurrence.offset_counts(id_documents(docs, "docs", vocab_size), vocab_size, 1)
     return (X1 + X1.T).tocsr()
 
 
@@ -60,14 +61,9 @@ def doc_term(docs, vocab_size):
 
     Introduced in 06_heads.
     """
-    docs = [np.asarray(d, dtype=np.int64) for d in docs]
-    if not docs or sum(d.size for d in docs) == 0:
-        raise ValueError("No tokens: give at least one non-empty document.")
+    vocab_size = whole_number(vocab_size, "vocab_size")
+    docs = id_documents(docs, "docs", vocab_size)
     cols = np.concatenate(docs)
-    if cols.min() < 0 or cols.max() >= vocab_size:
-        raise ValueError(
-            f"Token ids must lie in 0..{vocab_size - 1}; got {cols.min()}..{cols.max()}."
-        )
     rows = np.repeat(np.arange(len(docs)), [d.size for d in docs])
     return sp.csr_matrix((np.ones(cols.size), (rows, cols)), shape=(len(docs), vocab_size))
 
@@ -92,8 +88,9 @@ def restricted_conditional(S, ids):
     j. Rows whose word co-occurs with none of the tokens raise a ValueError.
     Introduced in 06_heads.
     """
-    ids = np.asarray(ids)
-    S = S.toarray() if sp.issparse(S) else np.asarray(S, dtype=float)
+    S = counts(S, "S")
+    S = S.toarray() if sp.issparse(S) else S
+    ids = id_array(ids, "ids", S.shape[0], ndim=(1, 2))
     M = S[ids[..., :, None], ids[..., None, :]]  # (..., n, n)
     total = M.sum(axis=-1, keepdims=True)
     if np.any(total <= 0):
@@ -108,9 +105,11 @@ def kl_rows(P, A):
     P and A are (..., n) rows of distributions; A must be positive where P is.
     Introduced in 06_heads.
     """
-    P, A = np.asarray(P, dtype=float), np.asarray(A, dtype=float)
+    P, A = real_array(P, "P", shape="(..., n)"), real_array(A, "A", shape="(..., n)")
     if P.shape != A.shape:
         raise ValueError(f"P and A must have the same shape, got {P.shape} and {A.shape}.")
+    if (P < 0).any() or (A < 0).any():
+        raise ValueError("P and A must be probabilities (>= 0), got a negative entry.")
     with np.errstate(divide="ignore", invalid="ignore"):
         terms = np.where(P > 0, P * (np.log(P) - np.log(A)), 0.0)
     return terms.sum(axis=-1)
@@ -122,9 +121,9 @@ def centred_log(S, eps=1.0):
     Softmax ignores a constant added along a row, so removing the row means loses nothing and
     spares a low-rank fit from spending rank on them. Introduced in 06_heads.
     """
-    S = S.toarray() if sp.issparse(S) else np.asarray(S, dtype=float)
-    if eps <= 0:
-        raise ValueError(f"eps must be positive (log 0 is -inf), got {eps!r}.")
+    S = counts(S, "S")
+    S = S.toarray() if sp.issparse(S) else S
+    eps = positive(eps, "eps")
     L = np.log(S + eps)
     return L - L.mean(axis=1, keepdims=True)
 
@@ -136,7 +135,9 @@ def low_rank(L, k, seed=0, power_iterations=4):
     by power iterations, then an exact SVD of the small projected matrix; factors are split as
     U_q = U Σ^½, U_k = V Σ^½ like the truncated SVD of notebook 04. Introduced in 06_heads.
     """
-    L = np.asarray(L, dtype=float)
+    L = real_array(L, "L", 2, shape="(rows, cols)")
+    whole_number(seed, "seed", minimum=0)
+    power_iterations = whole_number(power_iterations, "power_iterations", minimum=0)
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 1 <= k <= min(L.shape):
         raise ValueError(f"k must be a whole number in 1..{min(L.shape)}, got {k!r}.")
     rng = np.random.default_rng(seed)
@@ -155,8 +156,8 @@ def chunks(docs, n):
 
     The tail of a document shorter than n is dropped. Introduced in 06_heads.
     """
-    whole_number(n, "n", minimum=2)
-    pieces = [np.asarray(d)[: len(d) // n * n].reshape(-1, n) for d in docs]
+    n = whole_number(n, "n", minimum=2)
+    pieces = [d[: len(d) // n * n].reshape(-1, n) for d in id_documents(docs, "docs")]
     return np.concatenate(pieces).astype(np.int64)
 
 
@@ -167,11 +168,16 @@ def mix(S_local, S_topic, alpha):
     sum at equal mass (a constant factor only shifts every log by a constant).
     Introduced in 06_heads.
     """
-    if not 0 <= alpha <= 1:
-        raise ValueError(f"alpha must lie in [0, 1], got {alpha!r}.")
-    S_local = S_local.toarray() if sp.issparse(S_local) else np.asarray(S_local, dtype=float)
-    scale = S_local.sum() / np.sum(S_topic)
-    return (1 - alpha) * S_local + alpha * scale * np.asarray(S_topic, dtype=float)
+    alpha = number(alpha, "alpha", minimum=0, maximum=1)
+    S_local, S_topic = (_dense(counts(S, name)) for S, name in
+                        ((S_local, "S_local"), (S_topic, "S_topic")))
+    if S_local.shape != S_topic.shape:
+        raise ValueError(f"S_local and S_topic must have the same shape, got {S_local.shape} "
+                         f"and {S_topic.shape}.")
+    if S_topic.sum() == 0:
+        raise ValueError("S_topic is all zeros: there is no topical mass to rescale.")
+    scale = S_local.sum() / S_topic.sum()
+    return (1 - alpha) * S_local + alpha * scale * S_topic
 
 
 def head_weights(S, seqs, rank=None, eps=1.0, seed=0):
@@ -245,8 +251,8 @@ def pair_offset_counts(docs, vocab_size, max_offset=10):
     """
     whole_number(vocab_size, "vocab_size")
     whole_number(max_offset, "max_offset")
-    docs = [np.asarray(d, dtype=np.int64) for d in docs]
-    stream = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64)
+    docs = id_documents(docs, "docs", vocab_size)
+    stream = np.concatenate(docs)
     if stream.size == 0:
         raise ValueError("No tokens: give at least one non-empty document.")
     if stream.min() < 0 or stream.max() >= vocab_size:
@@ -355,7 +361,13 @@ def compare_designs(operators, seqs, k, eps=1.0, seed=0):
     `operators` maps relation name -> S (|V|, |V|); `seqs` (m, n) are the sequences scored.
     Returns a `Comparison`. Introduced in 06_heads.
     """
+    validate.instance(operators, "operators", dict)
+    if len(operators) != 2:
+        raise ValueError(f"operators must map two relation names to S, got {len(operators)}.")
     names = list(operators)
+    seqs = id_array(seqs, "seqs", _dense(operators[names[0]]).shape[0], ndim=2)
+    k, eps = whole_number(k, "k"), positive(eps, "eps")
+    whole_number(seed, "seed", minimum=0)
     targets = {r: restricted_conditional(operators[r], seqs) for r in names}
     summed = mix(operators[names[0]], operators[names[1]], 0.5)
 
@@ -393,6 +405,10 @@ def lee_relations(counted=None, max_rank=32, eps=1.0, docs=None):
     part only. Introduced in 06_heads; the explorers of 06 draw from it.
     """
     counted = data.lee() if counted is None else counted
+    if not (hasattr(counted, "vocab") and hasattr(counted, "docs")):
+        raise TypeError(f"counted must have a vocab and docs (data.lee(), data.toy()), got "
+                        f"{validate.describe(counted)}.")
+    max_rank = whole_number(max_rank, "max_rank")
     docs = list(counted.docs if docs is None else docs)
     V = len(counted.vocab)
     local = local_operator(docs, V).toarray()
@@ -421,8 +437,11 @@ def parallel_corpus(pairs=PARALLEL_PAIRS):
 
     Introduced in 06_heads.
     """
-    if not pairs:
-        raise ValueError("Give at least one (source, target) sentence pair.")
+    if isinstance(pairs, (str, dict)) or not pairs or not all(
+            isinstance(p, (tuple, list)) and len(p) == 2 and all(isinstance(s, str) for s in p)
+            for p in pairs):
+        raise ValueError("pairs must be a list of at least one (source, target) sentence pair "
+                         "(two strings each).")
     source = [s.lower().split() for s, _ in pairs]
     target = [t.lower().split() for _, t in pairs]
     if any(not s or not t for s, t in zip(source, target, strict=True)):
@@ -438,6 +457,7 @@ def cross_counts(par):
     C[f, e] = Σ over pairs of (count of f in the target sentence) · (count of e in the source
     sentence) = (D_tᵀ D_s)[f, e]. Introduced in 06_heads.
     """
+    validate.instance(par, "par", Parallel, "Build it with parallel_corpus().")
     D_t = doc_term(par.target, len(par.target_vocab))
     D_s = doc_term(par.source, len(par.source_vocab))
     return (D_t.T @ D_s).toarray()
@@ -459,8 +479,8 @@ def ibm_model1(par, iterations=10):
     P(a_j = i | f, e) = t(f_j | e_i) / Σ_i' t(f_j | e_i') (no NULL word), adds it up as expected
     counts and renormalises each column (source word). Introduced in 06_heads.
     """
-    if isinstance(iterations, bool) or not isinstance(iterations, int) or iterations < 0:
-        raise ValueError(f"iterations must be a whole number >= 0, got {iterations!r}.")
+    validate.instance(par, "par", Parallel, "Build it with parallel_corpus().")
+    iterations = whole_number(iterations, "iterations", minimum=0)
     Vt, Vs = len(par.target_vocab), len(par.source_vocab)
     tgt, tgt_real = _padded(par.target)  # (m, J)
     src, src_real = _padded(par.source)  # (m, I)
@@ -481,5 +501,16 @@ def alignment_posterior(T, target_ids, source_ids):
 
     P(a_j = i) = t(f_j | e_i) / Σ_i' t(f_j | e_i'). Introduced in 06_heads.
     """
-    M = np.asarray(T)[np.ix_(np.asarray(target_ids), np.asarray(source_ids))]
-    return M / M.sum(axis=1, keepdims=True)
+    T = real_array(T, "T", 2, shape="(|V_t|, |V_s|)")
+    if (T < 0).any():
+        raise ValueError("T must hold probabilities t(f | e) >= 0, got a negative entry.")
+    target_ids = id_array(target_ids, "target_ids", T.shape[0])
+    source_ids = id_array(source_ids, "source_ids", T.shape[1])
+    M = T[np.ix_(target_ids, source_ids)]  # (J, I)
+    total = M.sum(axis=1, keepdims=True)
+    if (total == 0).any():
+        raise ValueError(f"Target word(s) at {np.flatnonzero(total[:, 0] == 0).tolist()} have "
+                         "t(f | e) = 0 for every source word: their alignment is undefined "
+                         "(check that target_ids and source_ids come from T's vocabularies).")
+    return M / total
+

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from . import cooccurrence
+from . import cooccurrence, validate
 from .attention import causal_mask, softmax
-from .validate import whole_number
+from .validate import counts, number, real_array, whole_number
 
 KINDS = ("count", "log1p", "pmi", "ppmi")
 
@@ -48,10 +48,10 @@ def at_offset(X_offsets, delta):
     """
     K = _check_stack(X_offsets)
     if isinstance(delta, bool) or not isinstance(delta, (int, np.integer)):
-        raise ValueError(f"The offset δ must be a whole number, got {delta!r}.")
+        raise ValueError(f"The offset delta (δ) must be a whole number, got {delta!r}.")
     if delta == 0 or abs(delta) > K:
         raise ValueError(
-            f"The offset δ must lie in −{K}..{K} without 0 (a word does not co-occur with "
+            f"The offset delta (δ) must lie in −{K}..{K} without 0 (a word does not co-occur with "
             f"itself at distance 0), got {delta}. Count more offsets for a larger |δ|."
         )
     X = X_offsets[abs(int(delta)) - 1]
@@ -77,8 +77,14 @@ def operator_entries(X, rows, cols, kind="pmi"):
     """
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, got {kind!r}.")
+    X = counts(X, "X")
     X = sp.csr_matrix(X)
-    rows, cols = np.broadcast_arrays(np.asarray(rows), np.asarray(cols))
+    try:
+        rows, cols = np.broadcast_arrays(np.asarray(rows), np.asarray(cols))
+    except ValueError:
+        raise ValueError(f"rows and cols must have broadcastable shapes, got {np.shape(rows)} "
+                         f"and {np.shape(cols)}.") from None
+
     for name, index in (("rows", rows), ("cols", cols)):
         if index.size and (not np.issubdtype(index.dtype, np.integer) or index.min() < 0
                            or index.max() >= X.shape[0]):
@@ -115,6 +121,9 @@ def order_aware_projection(ids, X_offsets, kind="ppmi", fill=0.0):
     at different distances from the others. Introduced in 05_positions.
     """
     K = _check_stack(X_offsets)
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}, got {kind!r}.")
+    fill = number(fill, "fill")
     t = _ids(ids, X_offsets[0].shape[0])
     D = offsets(len(t))  # (n, n)
     M = np.full(D.shape, float(fill))
@@ -137,8 +146,8 @@ def class_information(X, rows):
     class's average PMI with what follows. Finite samples bias it upward; compare with a
     shuffled corpus. Introduced in 05_positions.
     """
-    X = sp.csr_matrix(X)
-    rows = _ids(rows, X.shape[0])
+    X = sp.csr_matrix(counts(X, "X"))
+    rows = _ids(rows, X.shape[0], "rows")
     after_class = np.asarray(X[rows].sum(axis=0)).ravel()
     after_any = np.asarray(X.sum(axis=0)).ravel()
     if after_class.sum() == 0:
@@ -155,8 +164,11 @@ def class_pmi(X, classes):
     with X_ab the counts summed over u in class a and w in class b, N = ΣX and X_a·, X_·b
     the class's row and column totals over the whole vocabulary. Introduced in 05_positions.
     """
-    X = sp.csr_matrix(X)
-    groups = [_ids(ids, X.shape[0]) for ids in classes.values()]
+    X = sp.csr_matrix(counts(X, "X"))
+    validate.instance(classes, "classes", dict, "Map class names to arrays of word ids.")
+    if not classes:
+        raise ValueError("classes is empty: give at least one class of word ids.")
+    groups = [_ids(ids, X.shape[0], f"classes[{name!r}]") for name, ids in classes.items()]
     if len(np.unique(np.concatenate(groups))) != sum(len(g) for g in groups):
         raise ValueError("The word classes overlap: give each word to one class only.")
     row = np.asarray(X.sum(axis=1)).ravel()
@@ -164,6 +176,9 @@ def class_pmi(X, classes):
     block = np.array([[X[a][:, b].sum() for b in groups] for a in groups])  # (k, k)
     r = np.array([row[a].sum() for a in groups])
     c = np.array([col[b].sum() for b in groups])
+    if (r == 0).any() or (c == 0).any():
+        raise ValueError("A class of classes never occurs in X (zero row or column total): "
+                         "its PMI is undefined; pick more frequent words.")
     with np.errstate(divide="ignore"):
         return np.log(block * X.sum() / np.outer(r, c))
 
@@ -174,7 +189,7 @@ def mutual_information(X):
     I = Σ P(u, w) log2(P(u, w) / (P(u) P(w))) from one offset's counts X^(δ): the count-weighted
     average PMI. Introduced in 05_positions.
     """
-    X = sp.coo_matrix(X)
+    X = sp.coo_matrix(counts(X, "X"))
     N = X.sum()
     if N == 0:
         raise ValueError("The counts are all zero: count a longer text.")
@@ -336,10 +351,8 @@ def frequencies(d, base=10000.0):
     encodings (fastest first). Introduced in 05_positions.
     """
     d = _even(d)
-    if isinstance(base, bool) or not isinstance(base, (int, float, np.number)) or base <= 1:
-        raise ValueError(f"The frequency base must be a number > 1 (10000 is standard), got "
-                         f"{base!r}.")
-    return float(base) ** (-2.0 * np.arange(d // 2) / d)
+    base = number(base, "base (10000 is standard)", above=1)
+    return base ** (-2.0 * np.arange(d // 2) / d)
 
 
 def sinusoidal(n, d, base=10000.0):
@@ -360,7 +373,7 @@ def sinusoidal_kernel(delta, d, base=10000.0):
 
     Introduced in 05_positions.
     """
-    delta = np.asarray(delta, dtype=float)
+    delta = real_array(delta, "delta")
     return np.cos(delta[..., None] * frequencies(d, base)).sum(axis=-1)
 
 
@@ -370,7 +383,7 @@ def rotation_matrix(p, d, base=10000.0):
     R_p R_r = R_(p+r) and R_pᵀ = R_(−p), hence (R_p q)·(R_r k) = qᵀ R_(r−p) k.
     Introduced in 05_positions.
     """
-    angles = float(p) * frequencies(d, base)
+    angles = number(p, "p") * frequencies(d, base)
     R = np.zeros((d, d))
     cos, sin = np.cos(angles), np.sin(angles)
     even = 2 * np.arange(d // 2)
@@ -385,11 +398,11 @@ def rotary(X, positions=None, base=10000.0):
     Apply it to the queries and the keys (not the values); positions default to 0..n−1.
     Vectorised: pairs (x_2k, x_2k+1) are rotated by the angle p ω_k. Introduced in 05_positions.
     """
-    X = np.asarray(X, dtype=float)
-    if X.ndim != 2:
-        raise ValueError(f"Rotary encodings act on rows: X must be (n, d), got shape {X.shape}.")
+    X = real_array(X, "X", 2, shape="(n, d): rotary encodings act on rows")
     n, d = X.shape
-    positions = np.arange(n) if positions is None else np.asarray(positions, dtype=float)
+    if d % 2:
+        raise ValueError(f"X must have an even number d of columns (rotated in pairs), got {d}.")
+    positions = np.arange(n) if positions is None else real_array(positions, "positions", 1)
     if positions.shape != (n,):
         raise ValueError(f"Give one position per row: {n} rows but positions has shape "
                          f"{positions.shape}.")
@@ -410,7 +423,7 @@ def relative_offset_matrix(kernel, n):
     if not callable(kernel):
         raise ValueError("kernel must be a function of the offset array D (D_ij = j − i).")
     D = offsets(n)
-    B = np.asarray(kernel(D), dtype=float)
+    B = real_array(kernel(D), "kernel(D)", finite=True)
     if B.shape != D.shape:
         raise ValueError(f"kernel must return one value per offset, shape {D.shape}; got "
                          f"{B.shape}.")
@@ -423,8 +436,8 @@ def toeplitz_profile(G):
     For a Toeplitz matrix every diagonal is constant and the profile is the matrix.
     Introduced in 05_positions.
     """
-    G = np.asarray(G, dtype=float)
-    if G.ndim != 2 or G.shape[0] != G.shape[1]:
+    G = real_array(G, "G", 2, shape="(n, n)")
+    if G.shape[0] != G.shape[1]:
         raise ValueError(f"G must be a square matrix, got shape {G.shape}.")
     n = G.shape[0]
     return np.array([np.diagonal(G, k).mean() for k in range(-(n - 1), n)])
@@ -432,7 +445,8 @@ def toeplitz_profile(G):
 
 def is_toeplitz(G, atol=1e-9):
     """True when every diagonal of the square G is constant (G_ij depends on j − i only)."""
-    G = np.asarray(G, dtype=float)
+    atol = number(atol, "atol", minimum=0)
+    G = real_array(G, "G", 2, shape="(n, n)")
     profile = toeplitz_profile(G)
     n = G.shape[0]
     return bool(np.allclose(G, profile[offsets(n) + n - 1], atol=atol))
@@ -444,7 +458,7 @@ def four_terms(H, P, B):
     Returns (H B Hᵀ, H B Pᵀ, P B Hᵀ, P B Pᵀ), each (n, n); their sum is (H + P) B (H + P)ᵀ.
     Introduced in 05_positions.
     """
-    H, P, B = (np.asarray(a, dtype=float) for a in (H, P, B))
+    H, P, B = (real_array(a, name, 2) for a, name in ((H, "H"), (P, "P"), (B, "B")))
     if H.shape != P.shape or H.ndim != 2:
         raise ValueError(f"H and P must both be (n, d); got {H.shape} and {P.shape}.")
     if B.shape != (H.shape[1],) * 2:
@@ -470,6 +484,7 @@ def prefix_weights(L, i, masked=True):
     """
     L = _square(L)
     i = whole_number(i, "i")
+    masked = validate.flag(masked, "masked")
     if i > L.shape[0]:
         raise ValueError(f"The prefix length i={i} exceeds the sequence length {L.shape[0]}.")
     block = L[:i, :i]
@@ -485,7 +500,8 @@ def prefix_leak(L, values, masked=True):
     sees the future. `values` is (n, d_v). Introduced in 05_positions.
     """
     L = _square(L)
-    values = np.asarray(values, dtype=float)
+    values = real_array(values, "values", 2, shape="(n, d_v)")
+    masked = validate.flag(masked, "masked")
     if values.ndim != 2 or values.shape[0] != L.shape[0]:
         raise ValueError(f"values must be (n, d_v) with n = {L.shape[0]} rows, got shape "
                          f"{values.shape}.")
@@ -505,27 +521,25 @@ def _even(d):
     return d
 
 
-def _ids(ids, vocab_size):
-    t = np.asarray(ids)
-    if t.ndim != 1 or t.size == 0 or not np.issubdtype(t.dtype, np.integer):
-        raise ValueError("Give token ids as a non-empty 1-D integer array (vocab.encode(words)).")
-    if t.min() < 0 or t.max() >= vocab_size:
-        raise ValueError(f"Token ids must lie in 0..{vocab_size - 1}, got {t.min()}..{t.max()}.")
-    return t.astype(np.int64)
+def _ids(ids, vocab_size, name="ids"):
+    """A non-empty 1-D int64 array of ids in 0..vocab_size-1 (e.g. vocab.encode(words))."""
+    return validate.id_array(ids, name, vocab_size)
 
 
 def _check_stack(X_offsets):
     if not isinstance(X_offsets, (tuple, list)) or not X_offsets:
-        raise ValueError("Give the offset counts as a list (X^(1), ..., X^(K)); build it with "
-                         "offset_stack(ids, V, K).")
-    shape = X_offsets[0].shape
-    if len(shape) != 2 or shape[0] != shape[1] or any(X.shape != shape for X in X_offsets):
-        raise ValueError("Every X^(δ) must be the same square (|V|, |V|) matrix.")
+        raise ValueError("X_offsets must be a non-empty list (X^(1), ..., X^(K)) of offset "
+                         "counts; build it with offset_stack(ids, V, K).")
+    shape = counts(X_offsets[0], "X_offsets[0]").shape
+    for d, X in enumerate(X_offsets):
+        if counts(X, f"X_offsets[{d}]").shape != shape:
+            raise ValueError("Every X^(δ) in X_offsets must be the same square (|V|, |V|) matrix.")
     return len(X_offsets)
 
 
 def _square(L):
-    L = np.asarray(L, dtype=float)
+    L = real_array(L, "L", 2, shape="(n, n)", neg_inf=True)
     if L.ndim != 2 or L.shape[0] != L.shape[1] or L.shape[0] == 0:
+
         raise ValueError(f"Logits L must be a non-empty square (n, n) matrix, got {L.shape}.")
     return L
