@@ -42,6 +42,7 @@ CHANGES = {
     "heads": "mean with a local (δ = 1) head",
 }
 N_TRAIN_DOCS = 250
+SENTENCE = "the police said the fire near the town was under control"  # the example in 07
 MIX = 0.1  # λ, the unigram share of the next-word readout (fixed, never tuned on held-out text)
 
 

@@ -16,7 +16,7 @@ from ..corpus import sentence_ids
 from .base import Explorer
 from .heads import HeatmapPanels
 
-SENTENCE = "the police said the fire near the town was under control"
+SENTENCE = ladder.SENTENCE
 
 
 def _sentence_box():
