@@ -327,20 +327,32 @@ def window_kl(X, windows, logits_of):
 
     `windows` is an (m, n) array of ids (for example from `sample_sentences`); `logits_of`
     maps one window's ids (n,) to its (n, n) logits. Positions with no restricted conditional
-    are left out of their window's mean. Introduced in 03_projection.
+    are left out of their window's mean; a window with none at all gets NaN. Introduced in
+    03_projection.
     """
-    windows = np.asarray(windows)
-    if windows.ndim != 2:
-        raise ValueError(f"windows must be an (m, n) array of ids, got shape {windows.shape}.")
-    return np.array([np.nanmean(restricted_kl(X, w, logits_of(w))) for w in windows])
+    X = validate.counts(X, "X")
+    windows = validate.id_array(windows, "windows", X.shape[0], ndim=2)
+    if not callable(logits_of):
+        raise TypeError("logits_of must be a function from a window's ids (n,) to its (n, n) "
+                        f"logits, got {validate.describe(logits_of)}.")
+    means = np.full(windows.shape[0], np.nan)
+    for k, w in enumerate(windows):
+        kl = restricted_kl(X, w, logits_of(w))  # (n,), NaN where R is undefined
+        if not np.isnan(kl).all():
+            means[k] = np.nanmean(kl)
+    return means
 
 
 def glove_kl_sweep(X, windows, fits):
     """`window_kl` with GloVe logits w·w̃ + b̃ for each fit: {d: per-window mean KL (m,)}.
 
-    `fits` maps a width d to a `glove.GloVe` trained on the counts X. Introduced in
-    03_projection (03 runs the same loop in view).
+    `fits` maps a width d to a `glove.GloVe` trained on the counts X. A window with no restricted
+    conditional gets NaN (see `window_kl`). Introduced in 03_projection (03 runs the same loop
+    in view).
     """
+    if not isinstance(fits, dict) or not fits:
+        raise TypeError(f"fits must be a non-empty dict {{d: GloVe fit}}, got "
+                        f"{validate.describe(fits)}.")
     return {d: window_kl(X, windows, lambda w, fit=fit: glove_logits(fit, w))
             for d, fit in fits.items()}
 
