@@ -319,6 +319,11 @@ CALLS = {
         "requirement": helpers.check.Requirement("numpy>=1.0"), "installed": "2.0"},
     "check.main": lambda: {"argv": [str(helpers.check.ROOT / "requirements.txt")]},
     "real_model.symmetric_energy": lambda: {"B": _rand(2, 4, 4)},
+    "correlation.ranks": lambda: {"Y": _rand(2, 6)},
+    "correlation.centred_ranks": lambda: {"Y": _rand(2, 6)},
+    "correlation.pearson_centred": lambda: {"R": _rand(2, 6), "r": _rand(6, seed=2)},
+    "correlation.spearman": lambda: {"Y": _rand(2, 6), "x": _rand(6, seed=2)},
+    "correlation.spearman_rows": lambda: {"x": _rand(2, 6), "y": _rand(2, 6, seed=2)},
     "real_model.sparse_pmi": lambda: {"X": shared()["toy"].X.copy(), "u": np.array([0, 1]),
                                       "w": np.array([1, 2])},
     "real_model.spearman": lambda: {"Y": _rand(2, 6), "x": _rand(6, seed=2)},
@@ -399,8 +404,6 @@ EXPENSIVE = {
 # fixed; remove it from this list then (a fixed one shows as XPASS).
 KNOWN_GAPS = {
     "bilinear.random_logits", "cache.cached", "cache.fingerprint",
-    "correlation.centred_ranks", "correlation.pearson_centred", "correlation.ranks",
-    "correlation.spearman", "correlation.spearman_rows",
     "heads.component_counts", "heads.component_operators", "heads.covered",
     "heads.head_weights", "heads.nonnegative_factors", "heads.paired_bootstrap",
     "positions.offset_profiles", "positions.weighted_group_mean", "positions.weighted_r2",
@@ -427,6 +430,9 @@ DOCUMENTED = {
     ("positions.prefix_weights", "L", "with -inf"): "-inf logits are masked keys",
     ("positions.prefix_leak", "L", "with -inf"): "-inf logits are masked keys",
     ("projection.check_operator", "S", "with -inf"): "entries may be -inf",
+    **{(f"correlation.{f}", p, "with -inf"): "-inf ranks lowest" for f, p in (
+        ("ranks", "Y"), ("centred_ranks", "Y"), ("spearman", "Y"), ("spearman", "x"),
+        ("spearman_rows", "x"), ("spearman_rows", "y"))},
     ("projection.restricted_kl", "logits", "with -inf"): "-inf logits are masked pairs",
     **{("validate.describe", "value", label): "describes any value for a message" for label in (
         "with NaN", "with +inf", "with -inf", "complex", "text", "empty", "a string")},

@@ -8,15 +8,17 @@ against co-occurrence statistics). Ties always get the average of the ranks they
 import numpy as np
 from scipy.stats import rankdata
 
+from .validate import real_array
+
 
 def ranks(Y) -> np.ndarray:
     """Average ranks (1 = smallest) along the last axis of Y (..., p), as floats.
 
     Rows without ties are ranked by one argsort (ordinal and average ranks coincide there);
     only rows with ties go through `scipy.stats.rankdata`, so long rows of continuous values
-    (attention weights) stay fast.
+    (attention weights) stay fast. NaN is refused (it has no rank); -inf ranks lowest.
     """
-    Y = np.asarray(Y, dtype=float)
+    Y = real_array(Y, "Y", neg_inf=True)
     if Y.ndim == 1:
         return rankdata(Y)
     order = Y.argsort(axis=-1, kind="stable")
@@ -40,14 +42,20 @@ def pearson_centred(R, r) -> np.ndarray:
 
     A constant row or r (no spread) gives nan.
     """
+    R, r = real_array(R, "R", (1, 2)), real_array(r, "r", 1)
+    if R.shape[-1] != r.size:
+        raise ValueError(f"R has rows of length {R.shape[-1]} but r has length {r.size}.")
     with np.errstate(invalid="ignore", divide="ignore"):
         return (R @ r) / np.sqrt((R**2).sum(axis=-1) * (r @ r))
 
 
 def spearman(Y, x) -> np.ndarray:
-    """Spearman's ρ of each row of Y (m, p), or of a single (p,) row, with x (p,): (m,)."""
-    Y = np.atleast_2d(np.asarray(Y, dtype=float))
-    x = np.asarray(x, dtype=float)
+    """Spearman's ρ of each row of Y (m, p), or of a single (p,) row, with x (p,): (m,).
+
+    -inf ranks lowest; NaN where a row of Y, or x, is constant (no ranking to correlate).
+    """
+    Y = np.atleast_2d(real_array(Y, "Y", (1, 2), neg_inf=True))
+    x = real_array(x, "x", neg_inf=True)
     if x.ndim != 1 or Y.shape[-1] != x.size:
         raise ValueError(f"Y has rows of length {Y.shape[-1]} but x has shape {x.shape}: "
                          "give one value of x per column of Y.")
@@ -55,8 +63,11 @@ def spearman(Y, x) -> np.ndarray:
 
 
 def spearman_rows(x, y) -> np.ndarray:
-    """Spearman's ρ of each row of x with the same row of y, both (n, p): (n,)."""
-    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    """Spearman's ρ of each row of x with the same row of y, both (n, p): (n,).
+
+    NaN for a row pair where either row is constant (no ranking to correlate).
+    """
+    x, y = real_array(x, "x", neg_inf=True), real_array(y, "y", neg_inf=True)
     if x.shape != y.shape or x.ndim != 2:
         raise ValueError(f"x and y must be (n, p) arrays of one shape, got {x.shape} and "
                          f"{y.shape}.")
