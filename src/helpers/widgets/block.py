@@ -29,8 +29,8 @@ def make_draw_ladder(tables, scores):
 
     `scores` maps each rung to its held-out score (nats), written in the panel's title.
     """
-    panels = HeatmapPanels(9.4, 5.8, nrows=2, ncols=4, fontsize=7, cache_labels=True,
-                           colorbar=True, left=0.09, right=0.93,
+    panels = HeatmapPanels(9.0, 5.6, nrows=2, ncols=4, fontsize=7, cache_labels=True,
+                           left_columns_only=True, colorbar=True, left=0.09, right=0.93,
                            bottom=0.12, top=0.95, wspace=0.06, hspace=0.32)
 
     def draw_ladder(sentence=SENTENCE, **switches):
@@ -68,7 +68,8 @@ def ladder_explorer(tables, scores) -> Explorer:
 
 def make_draw_capstone(tables, model):
     """A drawing function (sentence) -> (Figure, caption): trained vs co-occurrence attention."""
-    panels = HeatmapPanels(8.4, 3.7, ncols=2, colorbar=True, left=0.1,
+    panels = HeatmapPanels(8.4, 3.7, ncols=2, left_columns_only=True, colorbar=True,
+                           cache_labels=True, left=0.1,
                            right=0.9, bottom=0.2, top=0.92, wspace=0.05)
 
     def draw_capstone(sentence=SENTENCE):
