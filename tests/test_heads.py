@@ -50,7 +50,7 @@ def test_restricted_conditional_is_softmax_of_log(seed, n):
 
 
 def test_restricted_conditional_rejects_empty_rows():
-    with pytest.raises(ValueError, match="none of the sequence"):
+    with pytest.raises(ValueError, match="co-occur with no word of the sentence"):
         heads.restricted_conditional(np.array([[0.0, 1.0], [0.0, 0.0]]), [0, 1])
 
 

@@ -25,6 +25,7 @@ import scipy.sparse as sp
 
 from . import cooccurrence, corpus, data, validate
 from .attention import softmax
+from .projection import kl_rows, restricted_conditional  # noqa: F401 (heads.kl_rows in 06)
 from .validate import counts, id_array, id_documents, number, positive, real_array, whole_number
 
 RELATIONS = ("local", "topical")
@@ -79,40 +80,6 @@ def topical_operator(docs, vocab_size):
     S = (D.T @ D).toarray()
     S[np.diag_indices(vocab_size)] -= np.asarray(D.sum(axis=0)).ravel()
     return S
-
-
-def restricted_conditional(S, ids):
-    """rownorm(O S Oᵀ) for the sequence `ids`: (n, n), or (m, n, n) for a batch (m, n) of ids.
-
-    Row i is the conditional of t_i over the sequence's tokens, P(t_j | t_i) renormalised over
-    j. Rows whose word co-occurs with none of the tokens raise a ValueError.
-    Introduced in 06_heads.
-    """
-    S = counts(S, "S")
-    S = S.toarray() if sp.issparse(S) else S
-    ids = id_array(ids, "ids", S.shape[0], ndim=(1, 2))
-    M = S[ids[..., :, None], ids[..., None, :]]  # (..., n, n)
-    total = M.sum(axis=-1, keepdims=True)
-    if np.any(total <= 0):
-        raise ValueError("A word co-occurs with none of the sequence's tokens under this "
-                         "relation: its restricted conditional is undefined. Use another text.")
-    return M / total
-
-
-def kl_rows(P, A):
-    """KL(P_i ‖ A_i) of every row, shape P.shape[:-1]; 0·log 0 counts as 0.
-
-    P and A are (..., n) rows of distributions; A must be positive where P is.
-    Introduced in 06_heads.
-    """
-    P, A = real_array(P, "P", shape="(..., n)"), real_array(A, "A", shape="(..., n)")
-    if P.shape != A.shape:
-        raise ValueError(f"P and A must have the same shape, got {P.shape} and {A.shape}.")
-    if (P < 0).any() or (A < 0).any():
-        raise ValueError("P and A must be probabilities (>= 0), got a negative entry.")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        terms = np.where(P > 0, P * (np.log(P) - np.log(A)), 0.0)
-    return terms.sum(axis=-1)
 
 
 def centred_log(S, eps=1.0):

@@ -90,18 +90,27 @@ def restricted_conditional(X, ids, smoothing=0.0):
     `smoothing` added to every count (O (X + ε) Oᵀ = O X Oᵀ + ε). The sum runs over positions,
     so a word repeated c times is counted c times: the mass a word w receives from position i
     is c_w P(w | t_i) / Σ_w' c_w' P(w' | t_i), exactly what softmax(O log X Oᵀ) gives.
-    A position whose word co-occurs with none of the sentence's words has no distribution:
-    ValueError. Introduced in 03_projection.
+    A batch of sequences, ids (m, n), gives (m, n, n). A position whose word co-occurs with
+    none of its sentence's words has no distribution: ValueError. Introduced in 03_projection
+    (batches in 06_heads).
     """
     smoothing = number(smoothing, "smoothing", minimum=0)
-    M = project(validate.counts(X, "X"), ids) + smoothing  # (n, n)
+    X = validate.counts(X, "X")
+    batch = np.asarray(ids)
+    if batch.ndim == 2:
+        dense = X.toarray() if sp.issparse(X) else np.asarray(X, dtype=float)
+        rows = [check_ids(row, dense.shape[0]) for row in batch]
+        M = np.stack([dense[np.ix_(row, row)] for row in rows]) + smoothing  # (m, n, n)
+    else:
+        M = project(X, ids) + smoothing  # (n, n)
     if np.isnan(M).any() or np.isinf(M).any() or (M < 0).any():
         raise ValueError("Counts must be finite and non-negative; pass counts X, not log X.")
-    total = M.sum(axis=1, keepdims=True)  # (n, 1)
-    empty = np.flatnonzero(total[:, 0] == 0)
+    total = M.sum(axis=-1, keepdims=True)  # (..., n, 1)
+    empty = np.argwhere(total[..., 0] == 0)  # (k, 1) positions, or (k, 2) (sequence, position)
     if empty.size:
+        shown = empty[:, 0].tolist() if M.ndim == 2 else [tuple(e) for e in empty.tolist()]
         raise ValueError(
-            f"Position(s) {empty.tolist()} co-occur with no word of the sentence, so their "
+            f"Position(s) {shown} co-occur with no word of the sentence, so their "
             "restricted conditional is undefined: add a related word or pass smoothing > 0."
         )
     return M / total
