@@ -72,6 +72,16 @@ def hint(ladder) -> str:
     return f"hint {rung + 1} of {len(ladder)}: {ladder[rung]}{more}"
 
 
+def matching_hint(answer, hints: dict, default):
+    """The hint of `hints` ({value a known mistake gives: hint}) that `answer` matches, else
+    `default` (a hint or a hint ladder); a non-number matches nothing."""
+    try:
+        value = float(answer)
+    except (TypeError, ValueError):
+        return default
+    return next((h for v, h in hints.items() if np.isclose(value, v, rtol=1e-6)), default)
+
+
 def trap(name: str, explanation: str) -> Feedback:
     """A wrong answer that matches a known mistake, named so the learner can look for it."""
     return Feedback(False, f"that is the known trap '{name}': {explanation}")

@@ -6,8 +6,8 @@ Introduced in 02_glove.
 
 import numpy as np
 
-from .. import cooccurrence, data, glove
-from .base import Feedback, compare_arrays, compare_number, unanswered
+from .. import bilinear, cooccurrence, data, glove
+from .base import Feedback, compare_arrays, compare_number, matching_hint, unanswered
 
 EXERCISE_2_COUNTS = (0.5, 2.0, 10.0, 40.0)
 
@@ -80,19 +80,14 @@ def check_3(answer) -> Feedback:
              nnz * expected: "that is the sum of ½·f·e²; divide by the number of nonzero "
                              "entries.",
              2 * expected: "you forgot the ½."}
-    hint = "for each nonzero X_ij: e = w_i·w̃_j + b_i + b̃_j − log X_ij; average ½·f(X_ij)·e²."
-    try:
-        value = float(answer)
-        hint = next((h for v, h in hints.items() if np.isclose(value, v, rtol=1e-6)), hint)
-    except (TypeError, ValueError):
-        pass
+    hint = matching_hint(answer, hints, "for each nonzero X_ij: e = w_i·w̃_j + b_i + b̃_j − "
+                                        "log X_ij; average ½·f(X_ij)·e².")
     return compare_number(answer, expected, hint, atol=1e-9, what="cost")
 
 
 def skew_share(S) -> float:
     """‖S_skew‖_F² / ‖S‖_F² with S_skew = (S − Sᵀ) / 2, for a square (n, n) array S."""
-    skew = (S - S.T) / 2
-    return float(np.sum(skew**2) / np.sum(S**2))
+    return bilinear.energy_fractions(S)[1]
 
 
 def expected_4() -> float:
@@ -113,11 +108,6 @@ def check_4(answer) -> Feedback:
              2 * np.sqrt(expected): "that is ‖S − Sᵀ‖ / ‖S‖; the share is the squared norm of "
                                     "(S − Sᵀ) / 2 over the squared norm of S.",
              1 - expected: "that is the symmetric share; use S_skew = (S - S.T) / 2."}
-    hint = ("S = fit.W @ fit.W_context.T, S_skew = (S - S.T) / 2; then "
-            "np.sum(S_skew**2) / np.sum(S**2).")
-    try:
-        value = float(answer)
-        hint = next((h for v, h in hints.items() if np.isclose(value, v, rtol=1e-6)), hint)
-    except (TypeError, ValueError):
-        pass
+    hint = matching_hint(answer, hints, "S = fit.W @ fit.W_context.T, S_skew = (S - S.T) / 2; "
+                                        "then np.sum(S_skew**2) / np.sum(S**2).")
     return compare_number(answer, expected, hint, atol=1e-6, what="antisymmetric share")
