@@ -113,11 +113,15 @@ def lab(extra):
 
 
 def test(extra):
+    """ruff; the tests in tests/ in a random order (pytest-randomly prints its seed: repeat an
+    order with `--randomly-seed=N`); then every notebook and solution under nbval, in order."""
     ensure_venv("requirements-dev.txt")
     env = dict(os.environ)
     env.pop("MPLBACKEND", None)
     run(PYTHON, "-m", "ruff", "check", "src", "tests", "benchmarks", "courseware", "course.py")
-    run(PYTHON, "-m", "pytest", "--nbval", "--nbval-cell-timeout=300", *extra, env=env)
+    run(PYTHON, "-m", "pytest", "tests", "-p", "randomly", *extra, env=env)
+    run(PYTHON, "-m", "pytest", "notebooks", "solutions", "-p", "no:randomly", "--nbval",
+        "--nbval-cell-timeout=300", *extra, env=env)
 
 
 def test_oldest(extra):
