@@ -226,6 +226,11 @@ CALLS = {
     "evaluate.bootstrap_interval": lambda: {
         "result": helpers.evaluate.similarity(_rand(shared()["V"], 4), shared()["toy"].vocab,
                                               toy_pairs()), "n_resamples": 20},
+    "evaluate.paired_difference": lambda: {
+        "a": helpers.evaluate.similarity(_rand(shared()["V"], 4), shared()["toy"].vocab,
+                                         toy_pairs()),
+        "b": helpers.evaluate.similarity(_rand(shared()["V"], 4, seed=2), shared()["toy"].vocab,
+                                         toy_pairs()), "n_resamples": 20},
     "projection.glove_logits": lambda: {"fit": shared()["fit"], "ids": shared()["ids"].copy()},
     "projection.lift": lambda: {"B": _rand(5, 5)},
     "projection.approximation_error": lambda: {"B": _rand(5, 5)},
@@ -410,7 +415,6 @@ KNOWN_GAPS = {
     "projection.glove_kl_sweep", "projection.window_kl",
     "real_model.agreement", "real_model.lee_sentences", "real_model.partial_spearman",
     "real_model.predicted_attention", "real_model.stratified_spearman",
-    "evaluate.paired_difference",
 }
 # Functions that need the optional real-model extra (torch, transformers): importing torch alone
 # takes 10-20 s here, so they run only with HELPERS_CONTRACT_TORCH=1 (and the extra installed).
