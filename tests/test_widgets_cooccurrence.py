@@ -8,7 +8,6 @@ import pytest
 from helpers import cooccurrence, data
 from helpers.widgets import cooccurrence as wc
 
-
 ALTERNATIVE = {"window": 4, "weighting": "harmonic", "direction": "both"}
 
 
