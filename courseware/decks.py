@@ -93,6 +93,33 @@ def list_items(block: str) -> list[str]:
     return items
 
 
+def table_row_height(line: str) -> float:
+    """A table row's height: its tallest cell, each cell wrapping in an equal share of the width."""
+    cells = [c.strip() for c in line.strip().strip("|").split("|")]
+    line_height, per_line = BODY
+    width = max(4, int(per_line * 0.95 / len(cells)) - 2)   # characters per column, less padding
+    rows = max(max(1, -(-len(_plain(c)) // width)) for c in cells)
+    return rows * line_height * 0.95 + 8
+
+
+def table_chunks(block: str, budget: float) -> list[str]:
+    """A markdown table cut into tables of whole rows, each under `budget`, header repeated."""
+    lines = block.splitlines()
+    header, rows = lines[:2], lines[2:]
+    chunks, chunk = [], []
+    for row in rows:
+        if chunk and markdown_height("\n".join(header + chunk + [row])) > budget:
+            chunks.append("\n".join(header + chunk))
+            chunk = []
+        chunk.append(row)
+    return chunks + ["\n".join(header + chunk)] if chunk else chunks
+
+
+def is_table(block: str) -> bool:
+    lines = block.splitlines()
+    return len(lines) > 2 and all(line.lstrip().startswith("|") for line in lines)
+
+
 def _plain(text: str) -> str:
     """Markdown as roughly the characters a reader sees (for width estimates)."""
     text = re.sub(r"\$\$(.+?)\$\$", r"\1", text, flags=re.S)
@@ -116,7 +143,7 @@ def markdown_height(block: str) -> float:
         return HEADING[level] * max(1, -(-len(heading.group(2)) // 60))
     lines = block.splitlines()
     if lines and lines[0].lstrip().startswith("|"):
-        return sum(text_height(_plain(line), BODY) * 0.95 + 4 for line in lines
+        return sum(table_row_height(line) for line in lines
                    if not set(line.strip()) <= set("|-: ")) + PARAGRAPH_GAP
     if block.strip().startswith("$$"):
         rows = block.count("\\\\") + 1
@@ -222,7 +249,9 @@ def section_pieces(cells, budget) -> list[Piece]:
     for cell in cells:
         if cell.cell_type == "markdown":
             blocks = [part for block in paragraphs(cell.source) for part in (
-                list_items(block) if markdown_height(block) > budget - 100 else [block])]
+                [block] if markdown_height(block) <= budget - 100
+                else table_chunks(block, budget - 100) if is_table(block)
+                else list_items(block))]
             pieces += [Piece(markdown_cell(b, deck_notes=cell.metadata.get("deck_notes", [])),
                              markdown_height(b)) for b in blocks]
         elif cell.cell_type == "code":

@@ -4,11 +4,10 @@ import html
 
 import numpy as np
 import pytest
+from widget_steps import change
 
 from helpers import cooccurrence, data
 from helpers.widgets import cooccurrence as wc
-
-ALTERNATIVE = {"window": 4, "weighting": "harmonic", "direction": "both"}
 
 
 @pytest.fixture(scope="module")
@@ -28,11 +27,7 @@ def test_explorers_build_with_a_figure(explorers):
 ])
 def test_counts_controls_redraw(explorers, name, value):
     explorer = explorers["counts"]
-    control = explorer.controls[name]
-    if control.value == value:  # an earlier case (in any order) left it there: move away first
-        control.value = (not value) if isinstance(value, bool) else ALTERNATIVE[name]
-    before = explorer.image.value
-    control.value = value
+    before = change(explorer, name, value)
     assert explorer.error is None and explorer.image.value != before
 
 
@@ -59,8 +54,7 @@ def test_neighbours_controls_redraw(explorers):
     explorer = explorers["neighbours"]
     for name, value in (("word", "money"), ("k", 5), ("operator", "PPMI, cds 0.75"),
                         ("word", "  Police ")):
-        before = explorer.image.value
-        explorer.controls[name].value = value
+        before = change(explorer, name, value)
         assert explorer.error is None and explorer.image.value != before
     assert "'police' occurs" in html.unescape(explorer.caption.value)
 

@@ -4,6 +4,7 @@ import html
 
 import numpy as np
 import pytest
+from widget_steps import change
 
 from helpers import data, glove
 from helpers.widgets import glove as wg
@@ -23,8 +24,7 @@ def test_explorers_build_with_a_figure(explorers):
 @pytest.mark.parametrize("name, value", [("x_max", 10.0), ("alpha", 0.5), ("x_max", 1000.0)])
 def test_weighting_controls_redraw(explorers, name, value):
     explorer = explorers["weighting"]
-    before = explorer.image.value
-    explorer.controls[name].value = value
+    before = change(explorer, name, value)
     assert explorer.error is None and explorer.image.value != before
 
 
@@ -47,8 +47,7 @@ def test_draw_weighting_rejects_bad_settings():
                                          ("epochs", 50), ("vectors", "W̃"), ("vectors", "W")])
 def test_toy_fit_controls_redraw(explorers, name, value):
     explorer = explorers["toy_fit"]
-    before = explorer.image.value
-    explorer.controls[name].value = value
+    before = change(explorer, name, value)
     assert explorer.error is None and explorer.image.value != before
 
 
@@ -69,8 +68,7 @@ def test_neighbours_controls_redraw(explorers):
     explorer = explorers["neighbours"]
     for name, value in (("word", "police"), ("vectors", "W"), ("vectors", "W̃"),
                         ("model", "x_max 100, right only"), ("k", 5), ("word", "  Fire ")):
-        before = explorer.image.value
-        explorer.controls[name].value = value
+        before = change(explorer, name, value)
         assert explorer.error is None and explorer.image.value != before
     assert "'fire' occurs" in html.unescape(explorer.caption.value)
 

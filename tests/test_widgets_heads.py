@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from widget_steps import change
 
 from helpers import heads
 from helpers.exercises import heads as ex
@@ -28,8 +29,7 @@ def test_explorers_build_with_a_figure(explorers):
 ])
 def test_controls_redraw(explorers, name, control, value):
     explorer = explorers[name]
-    before = explorer.image.value
-    explorer.controls[control].value = value
+    before = change(explorer, control, value)
     assert explorer.error is None and explorer.image.value != before
 
 

@@ -3,6 +3,7 @@
 import html
 
 import pytest
+from widget_steps import change
 
 from helpers.widgets import positions as wp
 
@@ -27,8 +28,7 @@ def test_explorers_build_with_a_figure(explorers):
 ])
 def test_controls_redraw(explorers, name, control, value):
     explorer = explorers[name]
-    before = explorer.image.value
-    explorer.controls[control].value = value
+    before = change(explorer, control, value)
     assert explorer.error is None and explorer.image.value != before
 
 

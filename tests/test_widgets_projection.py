@@ -4,6 +4,7 @@ import html
 
 import numpy as np
 import pytest
+from widget_steps import change
 
 from helpers import cooccurrence, corpus, data, projection
 from helpers.widgets import projection as wp
@@ -32,8 +33,7 @@ def test_explorers_build_with_a_figure(explorers):
 ])
 def test_attention_controls_redraw(explorers, name, value):
     explorer = explorers["attention"]
-    before = explorer.image.value
-    explorer.controls[name].value = value
+    before = change(explorer, name, value)
     assert explorer.error is None and explorer.image.value != before
 
 
@@ -83,8 +83,7 @@ def test_predictions_controls_and_focus(explorers):
     explorer = explorers["predictions"]
     for name, value in (("k", 5), ("S", "log(1 + X)"), ("hide_sentence", False),
                         ("focus", "west")):
-        before = explorer.image.value
-        explorer.controls[name].value = value
+        before = change(explorer, name, value)
         assert explorer.error is None and explorer.image.value != before
     explorer.controls["focus"].value = "gaza"
     assert "not in the sentence" in explorer.error and "israeli" in explorer.error
@@ -144,8 +143,7 @@ def test_uniqueness_explorer_shows_the_failure_with_a_repeat(explorers):
     explorer = explorers["uniqueness"]
     assert "unique" in explorer.caption.value and "NOT" not in explorer.caption.value
     for name, value in (("noise", 0.5), ("repeat", True)):
-        before = explorer.image.value
-        explorer.controls[name].value = value
+        before = change(explorer, name, value)
         assert explorer.error is None and explorer.image.value != before
     assert "NOT unique" in explorer.caption.value
     explorer.controls["sentence_text"].value = "the bank approved the zebra"

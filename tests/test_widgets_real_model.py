@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from widget_steps import change
 
 from helpers import real_model as rm
 
@@ -18,8 +19,7 @@ def browser():
 
 def test_controls_redraw(browser):
     for name, value in (("layer", 3), ("head", 7), ("predict", "offset PMI (|δ| <= 5)")):
-        before = browser.image.value
-        browser.controls[name].value = value
+        before = change(browser, name, value)
         assert browser.error is None
         assert browser.image.value != before
     browser.controls["sentence"].value = "The bank lent money to the small firm."
