@@ -14,21 +14,25 @@ from .validate import real_array
 def ranks(Y) -> np.ndarray:
     """Average ranks (1 = smallest) along the last axis of Y (..., p), as floats.
 
-    Rows without ties are ranked by one argsort (ordinal and average ranks coincide there);
-    only rows with ties go through `scipy.stats.rankdata`, so long rows of continuous values
-    (attention weights) stay fast. NaN is refused (it has no rank); -inf ranks lowest.
+    The same numbers as `scipy.stats.rankdata(Y, axis=-1)`, computed with one sort for all
+    rows: tied values (equal neighbours after sorting) share the mean of their positions. Long
+    rows of attention weights, which hold many ties, stay fast. NaN is refused (it has no rank);
+    -inf ranks lowest.
     """
     Y = real_array(Y, "Y", neg_inf=True)
     if Y.ndim == 1:
         return rankdata(Y)
-    order = Y.argsort(axis=-1, kind="stable")
-    R = np.empty(Y.shape)
-    np.put_along_axis(R, order, np.arange(1.0, Y.shape[-1] + 1), axis=-1)
-    ordered = np.take_along_axis(Y, order, axis=-1)
-    tied = (np.diff(ordered, axis=-1) == 0).any(axis=-1)
-    if tied.any():
-        R[tied] = rankdata(Y[tied], axis=-1)
-    return R
+    rows = Y.reshape(-1, Y.shape[-1])  # (m, p)
+    order = rows.argsort(axis=-1, kind="stable")
+    ordered = np.take_along_axis(rows, order, axis=-1)
+    starts = np.ones(ordered.shape, dtype=bool)  # a new group of equal values starts here
+    starts[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
+    group = np.cumsum(starts.ravel()) - 1  # (m·p,) group ids, rows never share a group
+    position = np.tile(np.arange(1.0, rows.shape[1] + 1), rows.shape[0])
+    mean = np.bincount(group, weights=position) / np.bincount(group)  # each group's mean rank
+    R = np.empty(rows.shape)
+    np.put_along_axis(R, order, mean[group].reshape(rows.shape), axis=-1)
+    return R.reshape(Y.shape)
 
 
 def centred_ranks(Y) -> np.ndarray:
