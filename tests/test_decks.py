@@ -6,23 +6,18 @@ Without Chromium or Playwright the browser part is skipped with a message, unles
 COURSE_REQUIRE_BROWSER=1 (as in .ci/run).
 """
 
-import os
 import re
 import shutil
 from pathlib import Path
 
 import nbformat
 import pytest
+from browser_tools import CHROMIUM_FLAGS, skip_unless_ready
 
 from courseware import decks, notes
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-REQUIRED = os.environ.get("COURSE_REQUIRE_BROWSER") == "1"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                  "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"]
-
 MEASURE = """async () => {
   if (window.MathJax && MathJax.startup) { await MathJax.startup.promise; }
   await new Promise(r => setTimeout(r, 50));
@@ -64,11 +59,7 @@ def built(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def measured(built):
-    reason = missing_browser()
-    if reason is not None:
-        if REQUIRED:
-            pytest.fail(f"deck test not run: {reason}; COURSE_REQUIRE_BROWSER=1 requires it")
-        pytest.skip(f"deck test not run: {reason}")
+    skip_unless_ready(missing_browser(), "deck test")
     from playwright.sync_api import sync_playwright
 
     out, paths = built

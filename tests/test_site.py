@@ -9,39 +9,29 @@ test is skipped, unless COURSE_REQUIRE_BROWSER=1 (as in .ci/run) makes that a fa
 """
 
 import importlib.util
-import os
 import shutil
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
+from browser_tools import CHROMIUM_FLAGS, skip_unless_ready
 
 ROOT = Path(__file__).resolve().parents[1]
-REQUIRED = os.environ.get("COURSE_REQUIRE_BROWSER") == "1"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                  "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"]
-
-
 def missing() -> str | None:
     for module, what in (("sphinx", "the site extra (pip install -r requirements-site.txt)"),
                          ("myst_nb", "the site extra (pip install -r requirements-site.txt)"),
                          ("mathjax", "the site extra (pip install -r requirements-site.txt)"),
                          ("playwright", "the playwright package")):
         if importlib.util.find_spec(module) is None:
-            return what
+            return f"{what} is missing"
     if shutil.which("chromium") is None:
-        return "chromium (apt-get install chromium)"
+        return "chromium is missing (apt-get install chromium)"
     return None
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    reason = missing()
-    if reason is not None:
-        if REQUIRED:
-            pytest.fail(f"site test not run: {reason} is missing; COURSE_REQUIRE_BROWSER=1")
-        pytest.skip(f"site test not run: {reason} is missing")
+    skip_unless_ready(missing(), "site test")
     from courseware import site as builder
 
     output = tmp_path_factory.mktemp("site") / "html"
