@@ -17,9 +17,10 @@ TEXT = "the cat sat on the mat and the dog sat on the log " * 40 + "anarchism"
 
 
 def _zip_bytes(name="text8", text=TEXT):
+    """The same bytes on every call: a fixed timestamp (writestr would stamp the current second)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(name, text)
+        archive.writestr(zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0)), text)
     return buffer.getvalue()
 
 
