@@ -127,7 +127,7 @@ def test(extra):
 def test_oldest(extra):
     """The unit tests (not notebooks, not the browsers or the site, not the launch) on the floors in
     constraints-oldest.txt."""
-    ensure_venv("requirements-dev.txt", OLDEST, constraints="constraints-oldest.txt")
+    ensure_venv("requirements-dev.txt", env_dir=OLDEST, constraints="constraints-oldest.txt")
     env = dict(os.environ)
     env.pop("MPLBACKEND", None)
     # Vectors trained under other numpy/numba builds differ in the last bits: keep a separate cache.
