@@ -17,7 +17,10 @@ import pytest
 
 from courseware import assignments
 
-pytest.importorskip("nbgrader", reason="nbgrader (requirements-instructor.txt) is not installed")
+# nbgrader.apps, not nbgrader: `course.py assignments` writes a folder nbgrader/ at the repository
+# root, which Python would import as an empty namespace package when the real one is missing.
+pytest.importorskip("nbgrader.apps",
+                    reason="nbgrader (requirements-instructor.txt) is not installed")
 
 NAME = "03_projection"
 MISTAKE = """
