@@ -48,16 +48,24 @@ CELL_GAP = 10
 HEADING_RE = re.compile(r"^(#{1,4})\s+(.*)$")
 
 
-def split_at_headings(source: str) -> list[str]:
-    """A markdown source cut before each heading line (outside code fences and $$ blocks)."""
-    parts, lines, fenced, math = [], [], False, False
+def _lines_with_state(source: str):
+    """Each line of a markdown source with whether it lies inside a code fence or a $$ block
+    (a line holding an odd number of $$ opens or closes one)."""
+    fenced = math = False
     for line in source.splitlines():
         stripped = line.strip()
         if stripped.startswith("```"):
             fenced = not fenced
-        if stripped.startswith("$$") and not fenced:
-            math = not math if stripped.count("$$") == 1 else math
-        if HEADING_RE.match(line) and not fenced and not math and lines:
+        if "$$" in stripped and not fenced and stripped.count("$$") % 2 == 1:
+            math = not math
+        yield line, fenced or math
+
+
+def split_at_headings(source: str) -> list[str]:
+    """A markdown source cut before each heading line (outside code fences and $$ blocks)."""
+    parts, lines = [], []
+    for line, inside in _lines_with_state(source):
+        if HEADING_RE.match(line) and not inside and lines:
             parts.append("\n".join(lines).strip("\n"))
             lines = []
         lines.append(line)
@@ -67,14 +75,9 @@ def split_at_headings(source: str) -> list[str]:
 
 def paragraphs(source: str) -> list[str]:
     """Markdown blocks separated by blank lines; a $$ block or code fence stays whole."""
-    blocks, lines, fenced, math = [], [], False, False
-    for line in source.splitlines():
-        stripped = line.strip()
-        if stripped.startswith("```"):
-            fenced = not fenced
-        if "$$" in stripped and not fenced and stripped.count("$$") % 2 == 1:
-            math = not math
-        if not stripped and not fenced and not math:
+    blocks, lines = [], []
+    for line, inside in _lines_with_state(source):
+        if not line.strip() and not inside:
             if lines:
                 blocks.append("\n".join(lines))
             lines = []
