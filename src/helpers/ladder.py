@@ -22,8 +22,9 @@ the loss of position i is −log p_i(t_{i+1}).
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 
-from . import bilinear, cooccurrence, heads, positions
+from . import cooccurrence, heads, positions
 from .attention import causal_mask, softmax
 from .corpus import Vocabulary
 from .validate import id_array, instance, number, real_array, whole_number
@@ -42,6 +43,7 @@ CHANGES = {
     "heads": "mean with a local (δ = 1) head",
 }
 N_TRAIN_DOCS = 250
+N_WIKI_TRAIN_DOCS = 85  # of the 106 articles of data.wiki(): 75% of its tokens
 SENTENCE = "the police said the fire near the town was under control"  # the example in 07
 MIX = 0.1  # λ, the unigram share of the next-word readout (fixed, never tuned on held-out text)
 
@@ -52,16 +54,18 @@ class LadderTables:
 
     X (|V|, |V|) symmetric counts; S_local (|V|, |V|) adjacent-pair counts X⁽¹⁾ + X⁽¹⁾ᵀ;
     W (|V|, d) GloVe word vectors of X; B_both, B_left (d, d) with W B Wᵀ ≈ log(1 + X) and
-    ≈ log(1 + X^L); values (|V|, |V|) the rows P^R(· | u); unigram (|V|,) add-one frequencies.
+    ≈ log(1 + X^L); values (|V|, |V|) the rows P^R(· | u), empty for a word u that nothing
+    follows in training (such a row reads the unigram); unigram (|V|,) add-one frequencies.
+    X, S_local and values are CSR matrices, so a 9,000-word vocabulary fits in memory.
     """
 
     vocab: object
-    X: np.ndarray
-    S_local: np.ndarray
+    X: sp.csr_matrix
+    S_local: sp.csr_matrix
     W: np.ndarray
     B_both: np.ndarray
     B_left: np.ndarray
-    values: np.ndarray
+    values: sp.csr_matrix
     unigram: np.ndarray
 
 
@@ -80,36 +84,88 @@ def build_tables(vocab, train_docs, W):
     if W.shape[0] != V or np.linalg.matrix_rank(W) < W.shape[1]:
         raise ValueError(f"W must have one row per word ({V}) and independent columns, got "
                          f"shape {W.shape} of rank {np.linalg.matrix_rank(W)}.")
-    X_right = cooccurrence.count(train_docs, V, direction="right").toarray()
-    X = X_right + X_right.T
+    X_right = cooccurrence.count(train_docs, V, direction="right")
+    X = (X_right + X_right.T).tocsr()
     unigram = np.bincount(np.concatenate(train_docs), minlength=V) + 1.0
     unigram /= unigram.sum()
-    total = X_right.sum(axis=1, keepdims=True)
-    values = np.where(total > 0, X_right / np.where(total > 0, total, 1.0), unigram)
-    B_both = bilinear.EmbeddingFit.fit(np.log1p(X), W).B()
-    B_left = bilinear.EmbeddingFit.fit(np.log1p(X_right.T), W).B()
-    S_local = heads.local_operator(train_docs, V).toarray()
+    total = np.asarray(X_right.sum(axis=1)).ravel()
+    values = (sp.diags(1 / np.where(total > 0, total, 1.0)) @ X_right).tocsr()
+    B_both = embedding_form(X.log1p(), W)
+    B_left = embedding_form(X_right.T.tocsr().log1p(), W)
+    S_local = heads.local_operator(train_docs, V)
     return LadderTables(vocab, X, S_local, W, B_both, B_left, values, unigram)
 
 
-def lee_train_glove(dim=50, epochs=50, seed=0):
-    """GloVe fitted to the counts of the first 250 Lee documents only, cached (`glove.GloVe`).
+def embedding_form(S, W):
+    """The least-squares form B (d, d) with W B Wᵀ ≈ S, for a sparse S (|V|, |V|) and W (|V|, d).
 
-    The held-out documents stay unseen by every vector. Introduced in 07_transformer_block.
+    With W = U R (thin QR), B = R⁻¹ (Uᵀ S U) R⁻ᵀ: `bilinear.EmbeddingFit.fit(S, W).B()` without
+    a dense (|V|, |V|) copy of S. Introduced in 07_transformer_block.
+    """
+    U, R = np.linalg.qr(W)
+    C = U.T @ (S @ U)  # (d, d)
+    return np.linalg.solve(R, np.linalg.solve(R, C).T).T
+
+
+def _entries(M, rows, cols):
+    """M[rows, cols] for a CSR M and broadcastable id arrays, shaped like their broadcast.
+
+    Looks the pairs up by binary search in M's sorted keys row · |V| + column (scipy's own
+    fancy indexing is ten times slower on a million pairs).
+    """
+    M = M.tocsr()
+    M.sort_indices()
+    rows, cols = np.broadcast_arrays(rows, cols)
+    keys = np.repeat(np.arange(M.shape[0], dtype=np.int64), np.diff(M.indptr)) * M.shape[1]
+    keys += M.indices
+    wanted = rows.astype(np.int64) * M.shape[1] + cols
+    at = np.minimum(np.searchsorted(keys, wanted), max(len(keys) - 1, 0))
+    found = keys[at] == wanted if len(keys) else np.zeros(wanted.shape, bool)
+    return np.where(found, M.data[at] if len(keys) else 0.0, 0.0)
+
+
+def train_glove(counted, n_train, name, dim=50, epochs=50, seed=0):
+    """GloVe fitted to the counts of `counted.docs[:n_train]` only, cached (`glove.GloVe`).
+
+    counted is a `data.CountedCorpus`; the documents after n_train stay unseen by every vector.
+    The cache entry `name` is keyed by a fingerprint of those counts (so by the vocabulary and
+    the training documents), dim, epochs, seed and the source of helpers.glove.
+    Introduced in 07_transformer_block.
     """
     from . import data, glove
     from .cache import cached, fingerprint
 
-    counted = data.lee()
-    X = cooccurrence.count(list(counted.docs[:N_TRAIN_DOCS]), len(counted.vocab))
+    instance(counted, "counted", data.CountedCorpus)
+    n_train = whole_number(n_train, "n_train")
+    if n_train >= len(counted.docs):
+        raise ValueError(f"n_train must leave documents to hold out: it is {n_train}, and the "
+                         f"corpus has {len(counted.docs)} documents.")
+    X = cooccurrence.count(list(counted.docs[:n_train]), len(counted.vocab))
 
     def fit():
         result = glove.train(X, dim=dim, epochs=epochs, seed=seed)
         return {k: getattr(result, k) for k in data.GLOVE_FIELDS}
 
     params = {"counts": fingerprint(X), "dim": dim, "epochs": epochs, "seed": seed}
-    arrays = cached("glove-lee-train", params, fit, producers=(glove,))
+    arrays = cached(name, params, fit, producers=(glove,))
     return glove.GloVe(*(arrays[k] for k in data.GLOVE_FIELDS))
+
+
+def split_tables(counted, n_train, name, dim=50, epochs=50):
+    """`LadderTables` on `counted.docs[:n_train]` with `train_glove(counted, n_train, name, dim,
+    epochs)`'s vectors. Introduced in 07_transformer_block."""
+    W = train_glove(counted, n_train, name, dim, epochs).W
+    return build_tables(counted.vocab, list(counted.docs[:n_train]), W)
+
+
+def lee_train_glove(dim=50, epochs=50, seed=0):
+    """GloVe fitted to the counts of the first 250 Lee documents only (`train_glove`).
+
+    Introduced in 07_transformer_block.
+    """
+    from . import data
+
+    return train_glove(data.lee(), N_TRAIN_DOCS, "glove-lee-train", dim, epochs, seed)
 
 
 def lee_tables():
@@ -119,9 +175,17 @@ def lee_tables():
     """
     from . import data
 
-    counted = data.lee()
-    train = list(counted.docs[:N_TRAIN_DOCS])
-    return build_tables(counted.vocab, train, lee_train_glove().W)
+    return split_tables(data.lee(), N_TRAIN_DOCS, "glove-lee-train")
+
+
+def wiki_tables():
+    """`LadderTables` on the first 85 articles of the Wikipedia excerpt (`data.wiki()`), with
+    GloVe fitted to their counts only (cached; the 21 last articles are held out). The tables
+    are dense (|V|, |V|) = (9002, 9002): about 2 GB. Introduced in 07b_ladder_on_wiki.
+    """
+    from . import data
+
+    return split_tables(data.wiki(), N_WIKI_TRAIN_DOCS, "glove-wiki-train")
 
 
 def ladder(tables, ids, on=RUNGS):
@@ -139,19 +203,20 @@ def ladder(tables, ids, on=RUNGS):
     n = ids.shape[-1]
     pair = (ids[..., :, None], ids[..., None, :])
     H_x = tables.W[ids]  # (..., n, d), the token vectors
-    counts = tables.X[pair]  # (..., n, n)
-    unseen = counts.sum(axis=-1) == 0  # a word with no training count next to any of the piece's
-    counts = np.where(unseen[..., None], 1.0, counts)  # such rows read uniform weights
-    L = np.log1p(tables.X[pair])  # the "softmax" rung's logits
+    X_x = _entries(tables.X, *pair)  # (..., n, n), the counts O X Oᵀ
+    unseen = X_x.sum(axis=-1) == 0  # a word with no training count next to any of the piece's
+    counts = np.where(unseen[..., None], 1.0, X_x)  # such rows read uniform weights
+    L = np.log1p(X_x)  # the "softmax" rung's logits
     extra = np.zeros((n, n))  # the position and mask terms, shared by every head
     out = []
     for rung in (r for r in RUNGS if r in on):
         if rung == "counts":
-            out.append((rung, counts / np.maximum(tables.X[ids].sum(axis=-1), 1e-300)[..., None]))
+            row_sums = np.asarray(tables.X.sum(axis=1)).ravel()[ids]  # (..., n)
+            out.append((rung, counts / np.maximum(row_sums, 1e-300)[..., None]))
         elif rung == "projection":
             out.append((rung, counts / counts.sum(axis=-1, keepdims=True)))
         elif rung == "heads":
-            second = np.log1p(tables.S_local[pair]) + extra
+            second = np.log1p(_entries(tables.S_local, *pair)) + extra
             out.append((rung, (softmax(L + extra) + softmax(second)) / 2))
         else:
             if rung == "embeddings":
@@ -172,7 +237,7 @@ def unseen_rows(tables, ids):
     piece (their projection row is undefined). Introduced in 07_transformer_block."""
     instance(tables, "tables", LadderTables)
     ids = id_array(ids, "ids", len(tables.vocab), ndim=(1, 2))
-    return int((tables.X[ids[..., :, None], ids[..., None, :]].sum(axis=-1) == 0).sum())
+    return int((_entries(tables.X, ids[..., :, None], ids[..., None, :]).sum(axis=-1) == 0).sum())
 
 
 def next_word_loss(tables, A, ids, next_ids, mix=MIX):
@@ -197,7 +262,9 @@ def next_word_loss(tables, A, ids, next_ids, mix=MIX):
     if (total <= 0).any():
         raise ValueError("A has a row of zeros: every position needs some weight.")
     mix = number(mix, "mix", above=0, maximum=1)
-    follow = tables.values[ids[..., None, :], next_ids[..., :, None]]  # P^R(t_{i+1} | t_j)
+    follow = _entries(tables.values, ids[..., None, :], next_ids[..., :, None])  # P^R(t_i+1 | t_j)
+    followed = np.diff(tables.values.indptr) > 0  # (|V|,) words with a row P^R
+    follow = np.where(followed[ids][..., None, :], follow, tables.unigram[next_ids][..., None])
     p = (1 - mix) * (A / total * follow).sum(axis=-1) + mix * tables.unigram[next_ids]
     return -np.log(p)
 

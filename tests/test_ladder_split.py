@@ -1,0 +1,62 @@
+"""The ladder on any corpus split (helpers.ladder.train_glove, split_tables, embedding_form):
+a small constructed corpus whose held-out documents must never reach a fitted table."""
+
+import numpy as np
+import pytest
+
+from helpers import bilinear, cache, cooccurrence, data, ladder
+from helpers.corpus import Vocabulary
+
+
+@pytest.fixture
+def folder(tmp_path, monkeypatch):
+    monkeypatch.setenv(cache.ENV_VAR, str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+def tiny(held_out):
+    """A CountedCorpus of 8 words: four training documents, then `held_out` documents."""
+    rng = np.random.default_rng(0)
+    vocab = Vocabulary.build([list("abcdefgh")])
+    docs = tuple(rng.integers(0, 8, 30) for _ in range(4)) + tuple(held_out)
+    return data.CountedCorpus(vocab, docs, cooccurrence.count(list(docs), 8))
+
+
+def test_embedding_form_is_the_least_squares_form():
+    rng = np.random.default_rng(1)
+    X = cooccurrence.count([rng.integers(0, 12, 80)], 12, direction="right")
+    W = rng.standard_normal((12, 4))
+    expected = bilinear.EmbeddingFit.fit(np.log1p(X.toarray()), W).B()
+    assert np.allclose(ladder.embedding_form(X.log1p(), W), expected)
+
+
+def test_glove_sees_the_training_documents_only(folder):
+    W = ladder.train_glove(tiny([np.array([0, 1, 2, 3])]), 4, "glove-tiny", dim=3, epochs=2).W
+    assert W.shape == (8, 3) and len(list(folder.glob("glove-tiny-*.npz"))) == 1
+    other = ladder.train_glove(tiny([np.array([7, 7, 6])]), 4, "glove-tiny", dim=3, epochs=2).W
+    assert np.array_equal(W, other)  # another held-out document: the same cached fit
+    assert len(list(folder.glob("glove-tiny-*.npz"))) == 1
+    ladder.train_glove(tiny([np.array([7, 7, 6])]), 3, "glove-tiny", dim=3, epochs=2)
+    assert len(list(folder.glob("glove-tiny-*.npz"))) == 2  # fewer training documents: refit
+    with pytest.raises(ValueError, match="n_train"):
+        ladder.train_glove(tiny([]), 4, "glove-tiny")
+    with pytest.raises(TypeError, match="counted"):
+        ladder.train_glove([np.array([0, 1])], 1, "glove-tiny")
+
+
+def test_split_tables_count_the_training_documents_only(folder):
+    counted = tiny([np.array([0, 1, 0, 1, 0, 1, 0, 1])])
+    t = ladder.split_tables(counted, 4, "glove-tiny", dim=3, epochs=2)
+    expected = cooccurrence.count(list(counted.docs[:4]), 8)
+    assert np.allclose(t.X.toarray(), expected.toarray())
+    assert not np.allclose(t.X.toarray(), counted.X.toarray())  # the held-out pairs are not in
+    assert np.array_equal(t.W, ladder.train_glove(counted, 4, "glove-tiny", 3, 2).W)
+
+
+def test_a_word_nothing_follows_reads_the_unigram():
+    vocab = Vocabulary.build([list("abc")])
+    t = ladder.build_tables(vocab, [np.array([0, 1, 0, 1, 2])], np.eye(3))
+    assert t.values[2].nnz == 0  # "c" ends the only document
+    ids, nxt = np.array([2]), np.array([0])
+    loss = ladder.next_word_loss(tables=t, A=np.ones((1, 1)), ids=ids, next_ids=nxt, mix=0.5)
+    assert np.isclose(loss[0], -np.log(t.unigram[0]))
