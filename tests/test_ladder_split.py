@@ -60,3 +60,17 @@ def test_a_word_nothing_follows_reads_the_unigram():
     ids, nxt = np.array([2]), np.array([0])
     loss = ladder.next_word_loss(tables=t, A=np.ones((1, 1)), ids=ids, next_ids=nxt, mix=0.5)
     assert np.isclose(loss[0], -np.log(t.unigram[0]))
+
+
+def test_entries_read_a_sparse_matrix_like_a_dense_one():
+    rng = np.random.default_rng(4)
+    X = cooccurrence.count([rng.integers(0, 9, 60)], 9)
+    rows, cols = rng.integers(0, 9, (5, 3, 1)), rng.integers(0, 9, (5, 1, 4))
+    assert np.array_equal(ladder.entries(X, rows, cols), X.toarray()[rows, cols])
+    assert ladder.entries(X, rows, cols).shape == (5, 3, 4)
+    empty = cooccurrence.count([np.array([0])], 3)  # no pair at all
+    assert np.array_equal(ladder.entries(empty, np.array([0, 2]), np.array([1, 2])), [0.0, 0.0])
+    with pytest.raises(TypeError, match="M must"):
+        ladder.entries(X.toarray(), rows, cols)
+    with pytest.raises(ValueError, match="cols"):
+        ladder.entries(X, rows, cols + 9)

@@ -107,14 +107,19 @@ def embedding_form(S, W):
     return np.linalg.solve(R, np.linalg.solve(R, C).T).T
 
 
-def _entries(M, rows, cols):
-    """M[rows, cols] for a CSR M and broadcastable id arrays, shaped like their broadcast.
+def entries(M, rows, cols):
+    """M[rows, cols] for a sparse M (|V|, |V|) and broadcastable id arrays rows, cols: an array
+    of their broadcast shape.
 
     Looks the pairs up by binary search in M's sorted keys row · |V| + column (scipy's own
-    fancy indexing is ten times slower on a million pairs).
+    fancy indexing is ten times slower on a million pairs). Introduced in 07b_ladder_on_wiki.
     """
+    if not sp.issparse(M) or M.ndim != 2:
+        raise TypeError(f"M must be a 2-D scipy sparse matrix, got {type(M).__name__}.")
     M = M.tocsr()
     M.sort_indices()
+    rows = id_array(rows, "rows", M.shape[0], ndim=None)
+    cols = id_array(cols, "cols", M.shape[1], ndim=None)
     rows, cols = np.broadcast_arrays(rows, cols)
     keys = np.repeat(np.arange(M.shape[0], dtype=np.int64), np.diff(M.indptr)) * M.shape[1]
     keys += M.indices
@@ -203,7 +208,7 @@ def ladder(tables, ids, on=RUNGS):
     n = ids.shape[-1]
     pair = (ids[..., :, None], ids[..., None, :])
     H_x = tables.W[ids]  # (..., n, d), the token vectors
-    X_x = _entries(tables.X, *pair)  # (..., n, n), the counts O X Oᵀ
+    X_x = entries(tables.X, *pair)  # (..., n, n), the counts O X Oᵀ
     unseen = X_x.sum(axis=-1) == 0  # a word with no training count next to any of the piece's
     counts = np.where(unseen[..., None], 1.0, X_x)  # such rows read uniform weights
     L = np.log1p(X_x)  # the "softmax" rung's logits
@@ -216,7 +221,7 @@ def ladder(tables, ids, on=RUNGS):
         elif rung == "projection":
             out.append((rung, counts / counts.sum(axis=-1, keepdims=True)))
         elif rung == "heads":
-            second = np.log1p(_entries(tables.S_local, *pair)) + extra
+            second = np.log1p(entries(tables.S_local, *pair)) + extra
             out.append((rung, (softmax(L + extra) + softmax(second)) / 2))
         else:
             if rung == "embeddings":
@@ -237,7 +242,7 @@ def unseen_rows(tables, ids):
     piece (their projection row is undefined). Introduced in 07_transformer_block."""
     instance(tables, "tables", LadderTables)
     ids = id_array(ids, "ids", len(tables.vocab), ndim=(1, 2))
-    return int((_entries(tables.X, ids[..., :, None], ids[..., None, :]).sum(axis=-1) == 0).sum())
+    return int((entries(tables.X, ids[..., :, None], ids[..., None, :]).sum(axis=-1) == 0).sum())
 
 
 def next_word_loss(tables, A, ids, next_ids, mix=MIX):
@@ -262,7 +267,7 @@ def next_word_loss(tables, A, ids, next_ids, mix=MIX):
     if (total <= 0).any():
         raise ValueError("A has a row of zeros: every position needs some weight.")
     mix = number(mix, "mix", above=0, maximum=1)
-    follow = _entries(tables.values, ids[..., None, :], next_ids[..., :, None])  # P^R(t_i+1 | t_j)
+    follow = entries(tables.values, ids[..., None, :], next_ids[..., :, None])  # P^R(t_i+1 | t_j)
     followed = np.diff(tables.values.indptr) > 0  # (|V|,) words with a row P^R
     follow = np.where(followed[ids][..., None, :], follow, tables.unigram[next_ids][..., None])
     p = (1 - mix) * (A / total * follow).sum(axis=-1) + mix * tables.unigram[next_ids]
