@@ -1,9 +1,19 @@
 """The 01_cooccurrence self-checks accept the right answers and explain the usual wrong ones."""
 
 import numpy as np
+import pytest
 
 from helpers import cooccurrence, data
+from helpers.exercises import base
 from helpers.exercises import cooccurrence as ex
+
+
+@pytest.fixture(autouse=True)
+def fresh_ladders():
+    """Each test starts every hint ladder at its first rung."""
+    base._attempts.clear()
+    yield
+    base._attempts.clear()
 
 
 def test_placeholders_are_not_yet():
@@ -15,9 +25,10 @@ def test_placeholders_are_not_yet():
 def test_check_1():
     assert ex.expected_1() == 1.5
     assert ex.check_1(1.5) and repr(ex.check_1(1.5)).startswith("Correct")
-    assert "1/δ" in ex.check_1(2).message
-    assert "both sides" in ex.check_1(1).message
-    assert "once" in ex.check_1(3).message
+    assert "'flat weights'" in ex.check_1(2).message and "1/δ" in ex.check_1(2).message
+    assert "'one pair only'" in ex.check_1(1).message
+    assert "'counting each pair twice'" in ex.check_1(3).message
+    assert "hint 1 of 3" in ex.check_1(0.7).message and "1.5" not in ex.check_1(0.7).message
     assert not ex.check_1("many") and "number" in ex.check_1("many").message
 
 
@@ -27,10 +38,13 @@ def test_check_2():
     answer = sum((4 - d + 1) / 4 * cooccurrence.offset_counts(docs, V, d) for d in range(1, 5))
     assert ex.check_2(answer)
     flat = cooccurrence.count(docs, V, 4, "flat", "right")
-    assert "flat" in ex.check_2(flat).message
+    assert "'flat weights'" in ex.check_2(flat).message
     assert "X_left" in ex.check_2(answer.T).message
+    off_by_one = sum((4 - d) / 4 * cooccurrence.offset_counts(docs, V, d) for d in range(1, 5))
+    assert "'off-by-one window'" in ex.check_2(off_by_one).message
     assert "shape" in ex.check_2(np.zeros((3, 3))).message
-    assert "weigh" in ex.check_2(2 * answer).message
+    assert "hint 1 of 3" in ex.check_2(2 * answer).message
+    assert "(K − δ + 1)/K" in ex.check_2(2 * answer).message  # the second rung: the formula
 
 
 def test_check_3():
@@ -40,13 +54,18 @@ def test_check_3():
         PMI = np.log(X * N / (X_u * X_w))
     assert ex.check_3(np.where(X > 0, np.maximum(PMI, 0), 0))
     assert "inf or nan" in ex.check_3(PMI).message
-    assert "N = X.sum()" in ex.check_3(np.where(X > 0, np.maximum(PMI - np.log(N), 0), 0)).message
+    assert "'forgetting N'" in ex.check_3(
+        np.where(X > 0, np.maximum(PMI - np.log(N), 0), 0)).message
+    assert "'PMI, not PPMI'" in ex.check_3(np.where(X > 0, PMI, 0)).message
+    assert ex.check_3(np.round(np.where(X > 0, np.maximum(PMI, 0), 0), 3))  # 3 digits suffice
 
 
 def test_check_4():
     lee = data.lee()
     u, w = lee.vocab.index["bank"], lee.vocab.index["the"]
     assert ex.check_4(lee.X[u, w] / lee.X[u].sum())
-    assert "column" in ex.check_4(lee.X[u, w] / lee.X[:, w].sum()).message
-    assert "joint" in ex.check_4(lee.X[u, w] / lee.X.sum()).message
-    assert "row" in ex.check_4(0.5).message
+    assert ex.check_4(round(lee.X[u, w] / lee.X[u].sum(), 3))
+    assert "'the column sum'" in ex.check_4(lee.X[u, w] / lee.X[:, w].sum()).message
+    joint = float(f"{lee.X[u, w] / lee.X.sum():.3g}")  # rounded to 3 significant digits
+    assert "'the joint probability'" in ex.check_4(joint).message
+    assert "hint 1 of 3" in ex.check_4(0.5).message and "row" in ex.check_4(0.5).message

@@ -1,10 +1,20 @@
 """The 05_positions self-checks accept the right answers and explain the usual wrong ones."""
 
 import numpy as np
+import pytest
 
 from helpers import data, positions
 from helpers.attention import softmax
+from helpers.exercises import base
 from helpers.exercises import positions as ex
+
+
+@pytest.fixture(autouse=True)
+def fresh_ladders():
+    """Each test starts every hint ladder at its first rung."""
+    base._attempts.clear()
+    yield
+    base._attempts.clear()
 
 
 def test_placeholders_are_not_yet():
@@ -28,13 +38,15 @@ def test_check_1_by_hand():
     if not np.allclose(slip, M):
         assert "t_j comes first" in ex.check_1(slip).message
     assert "negative offsets" in ex.check_1(np.triu(M)).message
+    assert "'forgetting the diagonal'" in ex.check_1(M + np.diag([1.0, 2.0, 3.0])).message
     assert "shape" in ex.check_1(np.zeros((2, 2))).message
 
 
 def test_check_2():
     assert ex.check_2(ex.expected_2())
     assert "δ = 1" in ex.check_2(ex._lee_determiner_pmi(1)).message
-    assert "sum X^(2)" in ex.check_2(0.0).message
+    assert "hint 1 of 3" in ex.check_2(0.0).message
+    assert "N = X.sum()" in ex.check_2(0.0).message  # the second rung gives the formula
 
 
 def test_check_3():
@@ -42,7 +54,11 @@ def test_check_3():
     omega = e["base"] ** (-2 * np.arange(e["d"] // 2) / e["d"])
     value = np.cos((e["q"] - e["p"]) * omega).sum()
     assert ex.check_3(value)
-    assert "twice" in ex.check_3(2 * value).message
+    assert "'each frequency twice'" in ex.check_3(2 * value).message
+    wrong_omega = e["base"] ** (-np.arange(e["d"] // 2) / e["d"])
+    assert "'the frequencies base^(−k/d)'" in ex.check_3(
+        np.cos((e["q"] - e["p"]) * wrong_omega).sum()).message
+    assert ex.check_3(round(value, 2))  # 2.14 is 3 significant digits
     assert "number" in ex.check_3("x").message
 
 
@@ -56,6 +72,8 @@ def test_check_4():
     assert ex.check_4(R)
     assert "transpose" in ex.check_4(R.T).message
     assert "R_r" in ex.check_4(Rr).message
+    Rsum = positions.rotation_matrix(e["r"] + e["p"], e["d"], e["base"])
+    assert "'adding the positions'" in ex.check_4(Rsum).message
 
 
 def test_check_5():
@@ -67,4 +85,8 @@ def test_check_5():
     with np.errstate(divide="ignore"):
         upper = softmax(L + np.log(np.triu(np.ones((5, 5)))))
     assert "np.tril" in ex.check_5(upper).message
-    assert "before the softmax" in ex.check_5(np.tril(softmax(L))).message
+    assert "'mask applied after softmax'" in ex.check_5(np.tril(softmax(L))).message
+    with np.errstate(divide="ignore"):
+        by_column = softmax(L + np.log(np.tril(np.ones((5, 5)))), axis=0)
+    assert "'softmax over the wrong axis'" in ex.check_5(by_column).message
+    assert ex.check_5(np.round(A, 3))

@@ -1,9 +1,19 @@
 """The 03_projection self-checks accept the right answers and give targeted hints."""
 
 import numpy as np
+import pytest
 
 from helpers import cooccurrence, corpus, data
+from helpers.exercises import base
 from helpers.exercises import projection as ex
+
+
+@pytest.fixture(autouse=True)
+def fresh_ladders():
+    """Each test starts every hint ladder at its first rung."""
+    base._attempts.clear()
+    yield
+    base._attempts.clear()
 
 
 def toy_ids(text):
@@ -18,6 +28,7 @@ def test_check_1():
     assert "O S" in ex.check_1(S[ids]).message
     assert not ex.check_1(None).correct
     assert not ex.check_1(np.zeros((5, 5))).correct
+    assert "'the counts, not PPMI'" in ex.check_1(toy.X.toarray()[np.ix_(ids, ids)]).message
 
 
 def test_check_2():
@@ -30,8 +41,10 @@ def test_check_2():
 def test_check_3():
     assert ex.check_3({"d", "e"}).correct
     assert ex.check_3(["E", "d"]).correct
-    assert "cancels" in ex.check_3({"a", "d", "e"}).message
-    assert "temperature" not in ex.check_3({"d"}).message and not ex.check_3({"d"}).correct
+    assert "'a row shift'" in ex.check_3({"a", "d", "e"}).message
+    first = ex.check_3({"d"})
+    assert not first and "hint 1 of 2" in first.message and "2z" not in first.message
+    assert "(e^z)²" in ex.check_3({"d"}).message
     assert not ex.check_3({"z"}).correct
 
 

@@ -5,7 +5,16 @@ import numpy as np
 import pytest
 
 from helpers import cooccurrence, data
+from helpers.exercises import base
 from helpers.exercises import qkv as ex
+
+
+@pytest.fixture(autouse=True)
+def fresh_ladders():
+    """Each test starts every hint ladder at its first rung."""
+    base._attempts.clear()
+    yield
+    base._attempts.clear()
 
 
 @pytest.fixture(scope="module")
@@ -38,14 +47,18 @@ def test_check_1_antisymmetric_share(X_right):
     skew = (S - S.T) / 2
     share = np.sum(skew**2) / np.sum(S**2)
     assert ex.check_1(share)
-    assert not ex.check_1(1 - share)
-    assert not ex.check_1(np.linalg.norm(S - S.T) / np.linalg.norm(S))  # a norm ratio
+    assert ex.check_1(round(share, 3))
+    assert "'the symmetric share'" in ex.check_1(1 - share).message
+    assert "'a norm ratio'" in ex.check_1(np.linalg.norm(S - S.T) / np.linalg.norm(S)).message
+    assert "'the symmetric counts'" in ex.check_1(0.0).message
 
 
 def test_check_2_rank_two_error(X_right):
     s = np.linalg.svd(ppmi(X_right), compute_uv=False)
     assert ex.check_2(np.sqrt(np.sum(s[2:] ** 2) / np.sum(s**2)))
-    assert not ex.check_2(np.sqrt(np.sum(s[2:] ** 2)))  # absolute, not relative
+    assert "'an absolute error'" in ex.check_2(np.sqrt(np.sum(s[2:] ** 2))).message
+    assert "'the squared ratio'" in ex.check_2(np.sum(s[2:] ** 2) / np.sum(s**2)).message
+    assert "'off-by-one rank'" in ex.check_2(np.sqrt(np.sum(s[1:] ** 2) / np.sum(s**2))).message
 
 
 def test_check_3_accepts_an_eigen_split_and_rejects_one_shared_map(X_right):
@@ -56,7 +69,10 @@ def test_check_3_accepts_an_eigen_split_and_rejects_one_shared_map(X_right):
     W_k = W_q * np.sign(lam)
     feedback = ex.check_3((W_q, W_k))
     assert feedback and f"{np.sum(lam < -1e-10)} negative" in feedback.message
-    assert not ex.check_3((W_q, W_q))  # one shared map gives a PSD form, not S_sym
+    assert "'one shared map'" in ex.check_3((W_q, W_q)).message  # a PSD form, not S_sym
+    U, sigma, Vt = np.linalg.svd(S)
+    assert "'the whole S'" in ex.check_3((U * sigma, Vt.T)).message
+    assert "hint 1 of 3" in ex.check_3((W_q, -W_k)).message
     assert "should both be" in ex.check_3((W_q[:5], W_k)).message
     assert not ex.check_3("W_q, W_k")
 
@@ -64,4 +80,6 @@ def test_check_3_accepts_an_eigen_split_and_rejects_one_shared_map(X_right):
 def test_check_4_scale():
     sigma2, d_k = 4.0, 64
     assert ex.check_4(1 / np.sqrt(d_k * sigma2**2))
-    assert not ex.check_4(1 / np.sqrt(d_k))  # the unit-variance answer
+    assert "'forgetting the variance'" in ex.check_4(1 / np.sqrt(d_k)).message  # 1/√d_k
+    assert "'one factor of σ²'" in ex.check_4(1 / np.sqrt(d_k * sigma2)).message
+    assert "'a variance, not a standard deviation'" in ex.check_4(1 / (d_k * sigma2**2)).message

@@ -10,10 +10,26 @@ import numpy as np
 
 from .. import real_model as rm
 from ..attention import scaled_dot_product_attention
-from .base import Feedback, compare_number, unanswered
+from .base import Feedback, Question, Quiz, check_number, compare_number, hint, trap, unanswered
 
 EXERCISE_SENTENCE = "The bank lent money to the small firm after the fire."
 N_SENTENCES = 20
+HINTS = {
+    1: ("B compares one head's queries with its keys: take that head's columns only, then "
+        "split B into its symmetric and antisymmetric parts.",
+        "c = W.head(2); B = W_Q[:, c] W_K[:, c]ᵀ; the share is ‖(B + Bᵀ)/2‖_F² / ‖B‖_F².",
+        "B = W.W_q[:, c] @ W.W_k[:, c].T; np.sum(((B + B.T) / 2)**2) / np.sum(B**2)."),
+    2: ("the offset profile gives every (layer, head) its content attention at each offset; "
+        "which offset is the previous word piece?",
+        "rm.offset_profile(...) has shape (layers, heads, 11), offsets δ = −5 … 5: δ = −1 is "
+        "index 4; find the largest entry of that slice.",
+        "layer, head = np.unravel_index(profile[:, :, 4].argmax(), profile.shape[:2])."),
+    3: ("compute layer 0's attention twice, changing only b_K, and compare the two arrays "
+        "entry by entry.",
+        "A with the real biases and A0 with np.zeros_like(W.b_k) in place of b_K, both from "
+        "ex.biased_attention(e.H, W.W_q, W.W_k, W.b_q, ·, W.n_heads); the answer is max |A − A0|.",
+        "float(np.abs(A - A0).max()): it should be at rounding level."),
+}
 
 
 @cache
@@ -34,26 +50,35 @@ def check_1(answer) -> Feedback:
     if missing is not None:
         return missing
     expected = expected_1()
-    try:
-        value = float(answer)
-    except (TypeError, ValueError):
-        return Feedback(False, "your answer should be one number between 0 and 1.")
-    if np.isclose(value, 1 - expected, atol=1e-6):
-        return Feedback(False, "that is the antisymmetric share: use (B + B.T) / 2.")
-    return compare_number(answer, expected,
-                          "slice head 2's columns of W_q and W_k (w.head(2)), form B = "
-                          "W_q[:, c] @ W_k[:, c].T and compare the squared norms of "
-                          "(B + B.T) / 2 and B.", what="share")
+    w = rm.layer_weights(_model()[0], 0)
+    return check_number(answer, expected, HINTS[1], what="share", traps=[
+        (1 - expected, trap("the antisymmetric share", "that is ‖B_skew‖² / ‖B‖²: use "
+                            "(B + B.T) / 2.")),
+        (np.sqrt(expected), trap("a norm ratio", "that is ‖B_sym‖ / ‖B‖; the share compares "
+                                 "squared norms.")),
+        (rm.symmetric_energy(w.W_q @ w.W_k.T), trap("all heads at once", "that is W_Q W_Kᵀ "
+                                                    "of the whole layer; keep head 2's columns "
+                                                    "W.head(2)."))])
+
+
+@cache
+def _offset_profile() -> np.ndarray:
+    """Content attention by offset (layers, heads, 11) on the first N_SENTENCES Lee sentences."""
+    model, tokenizer = _model()
+    sentences, _ = rm.lee_sentences(tokenizer=tokenizer)
+    return rm.offset_profile([rm.extract(model, tokenizer, s) for s in sentences[:N_SENTENCES]])
+
+
+def _strongest(column: int) -> tuple[int, int]:
+    """(layer, head) with the most content attention at offset index `column` (δ = column − 5)."""
+    profile = _offset_profile()
+    layer, head = np.unravel_index(profile[:, :, column].argmax(), profile.shape[:2])
+    return int(layer), int(head)
 
 
 def expected_2() -> tuple[int, int]:
     """(layer, head) with the most content attention at δ = -1 on the first 20 Lee sentences."""
-    model, tokenizer = _model()
-    sentences, _ = rm.lee_sentences(tokenizer=tokenizer)
-    profile = rm.offset_profile([rm.extract(model, tokenizer, s)
-                                 for s in sentences[:N_SENTENCES]])  # (L, h, 11)
-    layer, head = np.unravel_index(profile[:, :, 4].argmax(), profile.shape[:2])
-    return int(layer), int(head)
+    return _strongest(4)
 
 
 def check_2(answer) -> Feedback:
@@ -69,9 +94,11 @@ def check_2(answer) -> Feedback:
     if (layer, head) == expected:
         return Feedback(True, f"layer {layer}, head {head} attends to the previous piece.")
     if (layer, head) == (expected[1], expected[0]):
-        return Feedback(False, "you swapped them: the pair is (layer, head).")
-    return Feedback(False, "the offset profile's column δ = -1 is index 4 (δ runs from -5 to "
-                           "5); take the argmax over layers and heads of profile[:, :, 4].")
+        return trap("swapped pair", "you swapped them: the pair is (layer, head).")
+    if (layer, head) == _strongest(6):
+        return trap("the next-token head", "that head attends to δ = +1, index 6; the previous "
+                    "piece is δ = −1, index 4.")
+    return Feedback(False, hint(HINTS[2]))
 
 
 def biased_attention(H, W_q, W_k, b_q, b_k, n_heads):
@@ -95,18 +122,45 @@ def expected_3() -> float:
     return float(np.abs(A - A0).max())
 
 
-HINT_3 = ("recompute with biased_attention after replacing b_k by zeros; the change should "
-          "be at rounding level.")
-
-
 def check_3(answer) -> Feedback:
     """Exercise 3: how much does layer 0's attention change when b_k is set to zero?"""
-    feedback = compare_number(answer, expected_3(), HINT_3, atol=1e-9, what="difference")
+    try:
+        visible = answer is not None and float(answer) > 1e-6
+    except (TypeError, ValueError):
+        visible = False
+    if visible:
+        return trap("zeroing b_Q", "that is a visible change: did you zero b_q instead? b_k "
+                    "only adds q_i·b_k, the same for every key j of row i, and softmax ignores "
+                    "a constant added to a row.")
+    feedback = compare_number(answer, expected_3(), HINTS[3], atol=1e-9, what="difference")
     if feedback.correct:
         return Feedback(True, "the change is at rounding level (below 1e-9): b_k cancels in "
                               "softmax.")
-    if feedback.message == HINT_3 and float(answer) > 1e-6:
-        return Feedback(False, "that is a visible change: did you zero b_q instead? b_k only "
-                               "adds q_i·b_k, the same for every key j of row i, and softmax "
-                               "ignores a constant added to a row.")
     return feedback
+
+
+QUESTIONS = (
+    Question("With biases, the layer-0 logits are (q_i + b_Q)·(k_j + b_K). Which term "
+             "survives softmax?", 2,
+             "b_Q·k_j varies with the key j: a per-key prior. q_i·b_K and b_Q·b_K are constant "
+             "along row i and cancel.",
+             ("q_i·b_K", "b_Q·b_K", "b_Q·k_j", "none of them")),
+    Question("Why does a random W_Q W_Kᵀ sit near a symmetric share of 1/2?", 0,
+             "for random maps B and Bᵀ are nearly uncorrelated, so the symmetric and "
+             "antisymmetric parts carry about equal energy.",
+             ("B and Bᵀ are nearly uncorrelated, so both parts carry about equal energy",
+              "random matrices are symmetric", "softmax halves the energy",
+              "the biases cancel half of B")),
+    Question("What would make an agreement between attention and co-occurrence "
+             "unconvincing?", 1,
+             "if frequency or distance alone explained it; hence the partial and stratified "
+             "correlations, co-occurrence counted on other text, and the random baseline.",
+             ("a correlation measured on many sentences", "frequency or distance alone "
+              "explaining it", "a model trained on a large corpus", "word pieces instead of "
+              "words")),
+)
+
+
+def quiz() -> Quiz:
+    """The self-checked quiz that ends 08_real_model."""
+    return Quiz("Session 08", QUESTIONS)
