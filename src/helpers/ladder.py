@@ -2,7 +2,9 @@
 
 Introduced in 07_transformer_block. Every rung is fitted on the counts of the first 250 Lee
 documents (the training part) and scored on pieces of the last 50, which no count, no GloVe
-vector and no fitted form has seen. The rungs stay in one operator family, log counts:
+vector and no fitted form has seen; `wiki_tables` does the same on the first 85 articles of the
+Wikipedia excerpt (07b_ladder_on_wiki), `split_tables` on any corpus split. The rungs stay in
+one operator family, log counts:
 
     counts      P(t_j | t_i) from the training counts X (rows do not sum to 1)
     projection  rownorm(O X Oᵀ): the same counts renormalised over the piece
