@@ -1,8 +1,10 @@
 """Tests for helpers.real_model: numpy statistics always; model extraction with the extra.
 
-The extraction helpers are checked on a tiny randomly initialised BERT built here (no weights),
-and the numpy attention is checked against the real model's layer 0 when the extra is installed.
+The numpy forward pass (helpers.minilm) is checked against transformers' BertModel on a tiny
+random BERT built here and on the real model, when torch and transformers are installed.
 """
+
+import importlib.util
 
 import numpy as np
 import pytest
@@ -11,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import spearmanr
 
-from helpers import cooccurrence
+from helpers import cooccurrence, minilm
 from helpers import real_model as rm
 from helpers.attention import scaled_dot_product_attention
 
@@ -102,74 +104,78 @@ def test_content_attention_and_pairs_leave_out_special_tokens():
     assert np.allclose(rm.pair_attention([e], pairs), 1 / 3)
 
 
-# ---- a tiny random BERT (torch + transformers) --------------------------------------------
+# ---- a tiny BERT: transformers' BertModel and the same weights in helpers.minilm ----------
+
+NO_REFERENCE = any(importlib.util.find_spec(m) is None for m in ("torch", "transformers"))
+needs_reference = pytest.mark.skipif(
+    NO_REFERENCE, reason="torch and transformers (the reference implementation) are not installed")
+
 
 @pytest.fixture(scope="module")
 def tiny():
-    if rm.missing_extra() is not None:
-        pytest.skip(f"{rm.missing_extra()} missing; {rm.EXTRA_HINT}")
+    """(numpy MiniLM, transformers BertModel, tokenizer) with the same random weights."""
+    if NO_REFERENCE:
+        pytest.skip("torch and transformers (the reference implementation) are not installed")
     import torch
     from transformers import BertConfig, BertModel, BertTokenizer
 
     pieces = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] + WORDS
     tokenizer = BertTokenizer(vocab={w: i for i, w in enumerate(pieces)})
     torch.manual_seed(0)
-    config = BertConfig(vocab_size=len(WORDS) + 5, hidden_size=16, num_hidden_layers=2,
-                        num_attention_heads=4, intermediate_size=32,
-                        max_position_embeddings=32, initializer_range=0.5,
-                        attn_implementation="eager")
-    model = BertModel(config).eval()
-    with torch.no_grad():  # random biases, so that the bias algebra is really tested
-        for p in model.parameters():
+    sizes = dict(vocab_size=len(WORDS) + 5, hidden_size=16, num_hidden_layers=2,
+                 num_attention_heads=4, intermediate_size=32, max_position_embeddings=32,
+                 layer_norm_eps=1e-12, initializer_range=0.5)
+    reference = BertModel(BertConfig(**sizes, attn_implementation="eager")).eval()
+    with torch.no_grad():  # random biases and LayerNorms, so that the algebra is really tested
+        for p in reference.parameters():
             if p.ndim == 1:
                 p.normal_(0, 0.5)
-    return model, tokenizer
+    tensors = {k: v.double().numpy() for k, v in reference.state_dict().items()}
+    return minilm._from_tensors(minilm.Config(**sizes), tensors), reference, tokenizer
 
 
-@needs_extra
-def test_extract_shapes_and_special_tokens(tiny):
-    model, tokenizer = tiny
+@needs_reference
+def test_numpy_forward_matches_transformers(tiny):
+    import torch
+
+    model, reference, tokenizer = tiny
     e = rm.extract(model, tokenizer, "the river bank was muddy after the rain.")
+    with torch.no_grad():
+        out = reference(input_ids=torch.tensor(e.ids[None]), output_attentions=True,
+                        output_hidden_states=True)
+    assert np.abs(e.H - out.hidden_states[0][0].double().numpy()).max() < 1e-5
+    assert np.abs(e.attentions - torch.stack(out.attentions)[:, 0].double().numpy()).max() < 1e-5
     n = len(e.tokens)
     assert e.tokens[0] == "[CLS]" and e.tokens[-1] == "[SEP]"
     assert e.attentions.shape == (2, 4, n, n) and e.H.shape == (n, 16)
-    assert np.allclose(e.attentions.sum(-1), 1)
     assert e.special.tolist() == [True] + [False] * (n - 2) + [True]
     with pytest.raises(ValueError, match="non-empty"):
         rm.extract(model, tokenizer, "  ")
 
 
-@needs_extra
+@needs_reference
 def test_layer_weights_are_row_vector_form(tiny):
     import torch
 
-    model, _ = tiny
+    model, reference, _ = tiny
     w = rm.layer_weights(model, 1)
     X = np.random.default_rng(0).standard_normal((5, 16))
     with torch.no_grad():
-        Q = model.encoder.layer[1].attention.self.query(torch.tensor(X).float()).numpy()
+        Q = reference.encoder.layer[1].attention.self.query(torch.tensor(X).float()).numpy()
     assert np.allclose(X @ w.W_q + w.b_q, Q, atol=1e-5)
     assert w.W_q[:, w.head(2)].shape == (16, 4)
     with pytest.raises(ValueError, match="layer"):
         rm.layer_weights(model, 2)
 
 
-def _check_layer0(model, tokenizer, sentence, atol):
-    import torch
-
-    captured = {}
-    dense = model.encoder.layer[0].attention.output.dense
-    handle = dense.register_forward_hook(lambda _m, _i, out: captured.update(out=out))
-    try:
-        e = rm.extract(model, tokenizer, sentence)
-    finally:
-        handle.remove()
+@needs_reference
+def test_the_key_bias_mask_is_exact(tiny):
+    model, _, tokenizer = tiny
+    e = rm.extract(model, tokenizer, "the bank was muddy after the rain . money loan")
     w = rm.layer_weights(model, 0)
-    out, A = rm.numpy_layer_attention(w, e.H)
-    assert np.abs(A - e.attentions[0]).max() < atol
-    assert np.abs(out - captured["out"][0].to(torch.float64).numpy()).max() < 1e-4
-    # The same weights, head by head, with the biases added to X W: the key-bias mask is exact.
-    for h in range(w.n_heads):
+    _, A = rm.numpy_layer_attention(w, e.H)
+    assert np.abs(A - e.attentions[0]).max() < 1e-12
+    for h in range(w.n_heads):  # biases added to X W head by head: the same weights
         c = w.head(h)
         _, A_h = scaled_dot_product_attention(e.H @ w.W_q[:, c] + w.b_q[c],
                                               e.H @ w.W_k[:, c] + w.b_k[c],
@@ -178,20 +184,31 @@ def _check_layer0(model, tokenizer, sentence, atol):
 
 
 @needs_extra
-def test_numpy_attention_reproduces_tiny_model(tiny):
-    _check_layer0(*tiny, "the bank was muddy after the rain . money loan", atol=1e-6)
+@needs_reference
+def test_the_real_model_matches_transformers():
+    import torch
+    from transformers import AutoModel, AutoTokenizer
 
-
-@needs_extra
-def test_numpy_attention_reproduces_the_real_model():
     model, tokenizer = rm.load()
-    _check_layer0(model, tokenizer, "The river bank was muddy after the rain.", atol=1e-6)
+    sentence = "The river bank was muddy after the rain in Sydney's west."
+    e = rm.extract(model, tokenizer, sentence)
+    reference = AutoModel.from_pretrained(rm.model_path(), attn_implementation="eager").eval()
+    encoded = AutoTokenizer.from_pretrained(rm.model_path())(sentence, return_tensors="pt")
+    assert encoded["input_ids"][0].tolist() == e.ids.tolist()
+    with torch.no_grad():
+        out = reference(**encoded, output_attentions=True, output_hidden_states=True)
+    assert np.abs(e.attentions - torch.stack(out.attentions)[:, 0].double().numpy()).max() < 1e-5
+    pooler = sum(p.numel() for p in reference.pooler.parameters())
+    assert model.n_parameters == sum(p.numel() for p in reference.parameters()) - pooler
 
 
 @needs_extra
-def test_random_like_has_same_shape_and_near_half_energy():
+def test_random_like_is_bert_initialised_and_near_half_energy():
     model, _ = rm.load()
     rand = rm.random_like(model, seed=0)
+    assert np.isclose(rand.word.std(), model.config.initializer_range, rtol=0.01)
+    assert not rand.blocks[0].attention.b_q.any() and (rand.blocks[0].gamma_1 == 1).all()
+    assert rand.n_parameters == model.n_parameters
     E = rm.head_energies(rand)
     assert E.shape == (6, 12)
     assert np.all(np.abs(E - 0.5) < 0.02)

