@@ -55,6 +55,8 @@ def test_wrong_answers_are_rejected_with_the_explanation(session):
             feedback = question.check(answer)
             assert not feedback and question.explanation in feedback.message
         assert not question.check(None) and not question.check("")
+        if question.choices:
+            assert "choose one" in question.check("none of these").message
 
 
 @pytest.mark.parametrize("session", SESSIONS)

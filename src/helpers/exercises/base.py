@@ -186,10 +186,12 @@ class Question:
 
     def check(self, answer) -> Feedback:
         """Feedback on `answer`: a choice (its index or its text) or a number."""
-        if answer is None or answer == "":
+        if answer is None or isinstance(answer, str) and not answer.strip():
             return Feedback(False, "choose or type an answer.")
         if self.choices:
             index = self.choices.index(answer) if answer in self.choices else answer
+            if isinstance(index, str):
+                return Feedback(False, "choose one of the answers offered.")
             if index == self.answer:
                 return Feedback(True, self.explanation)
             return Feedback(False, f"the answer is “{self.choices[self.answer]}”: "
