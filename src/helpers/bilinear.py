@@ -80,9 +80,18 @@ def top_directional_pairs(S, k=10, allowed=None):
 def random_logits(dims, n_queries=400, n_keys=16, seed=0):
     """Raw logits q·k of standard-normal queries and keys: {d_k: (n_queries, n_keys)}.
 
-    For each width d_k in `dims`, q and k have independent N(0, 1) entries, so
-    Var(q·k) = d_k. Seeded. Introduced in 04_qkv.
+    For each width d_k in `dims` (a non-empty list of whole numbers >= 1), q and k have
+    independent N(0, 1) entries, so Var(q·k) = d_k. A width listed twice gives one entry (the
+    later draw). Seeded. Introduced in 04_qkv.
     """
+    if isinstance(dims, (str, bytes, dict)) or not hasattr(dims, "__iter__"):
+        raise TypeError(f"dims must be a list of widths d_k (whole numbers >= 1), got "
+                        f"{validate.describe(dims)}.")
+    dims = [whole_number(d_k, f"dims[{i}]") for i, d_k in enumerate(dims)]
+    if not dims:
+        raise ValueError("dims is empty: give at least one width d_k.")
+    n_queries, n_keys = whole_number(n_queries, "n_queries"), whole_number(n_keys, "n_keys")
+    whole_number(seed, "seed", minimum=0)
     rng = np.random.default_rng(seed)
     return {int(d_k): rng.standard_normal((n_queries, d_k)) @ rng.standard_normal((n_keys, d_k)).T
             for d_k in dims}

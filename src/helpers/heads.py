@@ -152,9 +152,16 @@ def head_weights(S, seqs, rank=None, eps=1.0, seed=0):
 
     With `rank` k the logits are U_Q[t_i] · U_K[t_j], the rank-k factors (`low_rank`) of the
     row-centred log(S + eps); with `rank` None, the full-rank logits log(S + eps) read at the
-    sequence's words. Each row is softmaxed over the sequence. Introduced in 06_heads.
+    sequence's words. Each row is softmaxed over the sequence. S (|V|, |V|) holds counts
+    (finite, >= 0), seqs ids in 0..|V|-1, rank None or 1..|V|. A sequence of one token gives
+    weight 1 on itself. Introduced in 06_heads.
     """
-    seqs = np.asarray(seqs)
+    S = counts(S, "S")
+    seqs = id_array(seqs, "seqs", S.shape[0], ndim=2)
+    eps = positive(eps, "eps")
+    whole_number(seed, "seed", minimum=0)
+    if rank is not None and not 1 <= whole_number(rank, "rank") <= S.shape[0]:
+        raise ValueError(f"rank must be None or a whole number in 1..{S.shape[0]}, got {rank!r}.")
     if rank is None:
         return softmax(np.log(_dense(S) + eps)[seqs[:, :, None], seqs[:, None, :]])
     U_q, U_k = low_rank(centred_log(S, eps), rank, seed)
@@ -165,9 +172,11 @@ def covered(S, seqs):
     """Boolean (m,): True where every word of sequence i has a partner in it under S.
 
     Exactly these sequences have a restricted conditional (`restricted_conditional` raises on
-    the others). Introduced in 06_heads.
+    the others). S (|V|, |V|) holds counts (finite, >= 0), seqs (m, n) ids in 0..|V|-1. A
+    sequence of one token is covered when S[t, t] > 0. Introduced in 06_heads.
     """
-    seqs = np.asarray(seqs)
+    S = counts(S, "S")
+    seqs = id_array(seqs, "seqs", S.shape[0], ndim=2)
     M = _dense(S)[seqs[:, :, None], seqs[:, None, :]]  # (m, n, n)
     return np.all(M.sum(axis=2) > 0, axis=1)
 
@@ -190,17 +199,20 @@ def paired_bootstrap(a, b, groups=None, n_resamples=2000, level=0.95, seed=0):
     a, b are (m,) scores of the same m items (e.g. one KL per held-out sequence). With
     `groups` (m,) labels, whole groups are resampled (sequences of one document stay
     together), and each resample's mean is its total difference over its item count.
-    Returns a `Difference`. Introduced in 06_heads.
+    Returns a `Difference`. a, b are finite; groups hold whole-number labels (e.g. document
+    numbers). With a single group the interval is the point [mean, mean]. Introduced in
+    06_heads.
     """
-    diff = np.asarray(a, dtype=float) - np.asarray(b, dtype=float)
-    if diff.ndim != 1 or diff.size < 2:
-        raise ValueError(f"a and b must be 1-D and of equal length >= 2, got {diff.shape}.")
-    if not 0 < level < 1:
-        raise ValueError(f"level must lie strictly between 0 and 1, got {level!r}.")
+    a, b = real_array(a, "a", 1, shape="(m,)"), real_array(b, "b", 1, shape="(m,)")
+    validate.sizes_agree(a.size, "The length of a", b.size, "the length of b")
+    if a.size < 2:
+        raise ValueError(f"a and b must hold at least 2 paired scores, got {a.size}.")
+    diff = a - b
+    level = number(level, "level", above=0, below=1)
     whole_number(n_resamples, "n_resamples", minimum=10)
-    labels = np.arange(diff.size) if groups is None else np.unique(groups, return_inverse=True)[1]
-    if labels.shape != diff.shape:
-        raise ValueError(f"groups must hold one label per item ({diff.size}), got {labels.size}.")
+    whole_number(seed, "seed", minimum=0)
+    labels = (np.arange(diff.size) if groups is None else
+              np.unique(validate.labels(groups, "groups", diff.size), return_inverse=True)[1])
     totals = np.bincount(labels, weights=diff)  # (G,)
     sizes = np.bincount(labels).astype(float)
     picks = np.random.default_rng(seed).integers(0, totals.size, (n_resamples, totals.size))
@@ -243,25 +255,37 @@ def nonnegative_factors(G, n_components, iterations=300, seed=0, profiles=None):
     G (m, K) ≥ 0. Returns Z (m, c) ≥ 0, the loadings, and Phi (c, K) ≥ 0, one profile per
     component scaled to sum 1 (Z carries the scale). Starts from seeded uniform numbers; each
     update multiplies by a ratio that lowers ‖G − Z Phi‖ and keeps every entry nonnegative.
-    Given `profiles` (c, K), Phi stays fixed and only Z is fitted. Introduced in 06_heads.
+    Given `profiles` (c, K), finite, >= 0, each row with a positive entry, Phi stays fixed and
+    only Z is fitted. A component whose profile dies out (every entry reaches 0, e.g. when G is
+    all zeros) is returned as a zero column of Z and a uniform profile 1/K. Introduced in
+    06_heads.
     """
-    G = np.asarray(G, dtype=float)
-    if G.ndim != 2 or G.size == 0 or not np.all(np.isfinite(G)) or G.min() < 0:
-        raise ValueError("G must be a non-empty 2-D array of finite numbers >= 0.")
+    G = real_array(G, "G", 2, shape="(m, K)")
+    if G.min() < 0:
+        raise ValueError(f"G must be counts >= 0, got a negative entry ({G.min():g}).")
     c = whole_number(n_components, "n_components")
     whole_number(iterations, "iterations")
+    whole_number(seed, "seed", minimum=0)
     rng = np.random.default_rng(seed)
     Z = rng.uniform(0.1, 1.0, (G.shape[0], c))
     fixed = profiles is not None
-    Phi = np.array(profiles, dtype=float) if fixed else rng.uniform(0.1, 1.0, (c, G.shape[1]))
-    if Phi.shape != (c, G.shape[1]) or Phi.min() < 0:
-        raise ValueError(f"profiles must be a ({c}, {G.shape[1]}) array >= 0, got {Phi.shape}.")
+    if fixed:
+        Phi = real_array(profiles, "profiles", 2, shape=f"({c}, {G.shape[1]})").copy()
+        if Phi.shape != (c, G.shape[1]) or Phi.min() < 0 or (Phi.max(axis=1) == 0).any():
+            raise ValueError(f"profiles must be a ({c}, {G.shape[1]}) array >= 0 with a positive "
+                             f"entry in every row (n_components rows, one column per column of "
+                             f"G), got shape {Phi.shape}.")
+    else:
+        Phi = rng.uniform(0.1, 1.0, (c, G.shape[1]))
     tiny = 1e-12  # keeps a ratio finite where a denominator reaches 0
     for _ in range(iterations):
         Z *= (G @ Phi.T) / (Z @ (Phi @ Phi.T) + tiny)
         if not fixed:
             Phi *= (Z.T @ G) / ((Z.T @ Z) @ Phi + tiny)
     scale = Phi.sum(axis=1)
+    dead = scale == 0
+    if dead.any():  # a component that fits nothing: zero loadings, a uniform profile
+        Z[:, dead], Phi[dead], scale[dead] = 0.0, 1.0 / G.shape[1], 1.0
     return Z * scale, Phi / scale[:, None]
 
 
@@ -270,13 +294,14 @@ def component_counts(G, Z, Phi):
 
     Component r's share of pair p's counts at offset δ is Z[p, r] Φ[r, δ] / Σ_r' Z[p, r'] Φ[r', δ]
     (an even split where no component reaches the cell); entry [p, r] is Σ_δ share · G[p, δ].
-    G (m, K), Z (m, c), Phi (c, K) as from `nonnegative_factors`. Introduced in 06_heads.
+    G (m, K), Z (m, c), Phi (c, K) as from `nonnegative_factors`, each finite and >= 0.
+    Introduced in 06_heads.
     """
-    G, Z, Phi = (np.asarray(a, dtype=float) for a in (G, Z, Phi))
-    if not (G.ndim == Z.ndim == Phi.ndim == 2 and Z.shape == (G.shape[0], Phi.shape[0])
-            and Phi.shape[1] == G.shape[1]):
-        raise ValueError(f"G (m, K), Z (m, c), Phi (c, K) do not fit: got {G.shape}, {Z.shape}, "
-                         f"{Phi.shape}.")
+    G, Z, Phi = _nonnegative(G, "G", "(m, K)"), _nonnegative(Z, "Z", "(m, c)"), \
+        _nonnegative(Phi, "Phi", "(c, K)")
+    if Z.shape != (G.shape[0], Phi.shape[0]) or Phi.shape[1] != G.shape[1]:
+        raise ValueError(f"G (m, K), Z (m, c), Phi (c, K) do not fit: got G {G.shape}, "
+                         f"Z {Z.shape}, Phi {Phi.shape}.")
     parts = Z[:, :, None] * Phi[None]  # (m, c, K)
     total = parts.sum(axis=1, keepdims=True)
     even = np.full_like(parts, 1.0 / Phi.shape[0])
@@ -289,13 +314,15 @@ def component_operators(pairs, G, Z, Phi, vocab_size):
 
     C⁽ʳ⁾[u, w] holds the counts of the pair (u, w) assigned to component r
     (`component_counts`), and S⁽ʳ⁾ = C⁽ʳ⁾ + C⁽ʳ⁾ᵀ counts both orders like `local_operator`.
-    The shares of a cell add up to 1, so Σ_r S⁽ʳ⁾ = Σ_δ (X⁽δ⁾ + X⁽δ⁾ᵀ). Introduced in 06_heads.
+    The shares of a cell add up to 1, so Σ_r S⁽ʳ⁾ = Σ_δ (X⁽δ⁾ + X⁽δ⁾ᵀ). pairs (m, 2) holds ids
+    in 0..vocab_size-1; G, Z, Phi as in `component_counts`. Introduced in 06_heads.
     """
-    pairs = np.asarray(pairs)
-    if pairs.shape != (np.shape(G)[0], 2):
-        raise ValueError(f"pairs must be (m, 2) with one row per row of G, got {pairs.shape} "
-                         f"for G of shape {np.shape(G)}: they do not fit.")
+    vocab_size = whole_number(vocab_size, "vocab_size")
+    pairs = id_array(pairs, "pairs", vocab_size, ndim=2)
     assigned = component_counts(G, Z, Phi)  # (m, c)
+    if pairs.shape != (assigned.shape[0], 2):
+        raise ValueError(f"pairs must be (m, 2) with one row per row of G, got {pairs.shape} "
+                         f"for G with {assigned.shape[0]} rows: they do not fit.")
     cell = pairs[:, 0] * vocab_size + pairs[:, 1]
     operators = []
     for r in range(assigned.shape[1]):
@@ -481,3 +508,10 @@ def alignment_posterior(T, target_ids, source_ids):
                          "(check that target_ids and source_ids come from T's vocabularies).")
     return M / total
 
+
+
+def _nonnegative(a, name, shape):
+    a = real_array(a, name, 2, shape=shape)
+    if a.min() < 0:
+        raise ValueError(f"{name} must be >= 0, got a negative entry ({a.min():g}).")
+    return a

@@ -218,13 +218,24 @@ def offset_profiles(docs, vocab_size, K, class_ids, seed=0):
     """`OffsetProfiles` of the documents `docs` (lists of ids) for δ = 1..K.
 
     The shuffled baseline permutes the words of each document with `numpy.random.default_rng(seed)`;
-    `class_ids` (ids of one word class, e.g. the determiners) gives `class_bits`.
-    Introduced in 05_positions.
+    `class_ids` (ids of one word class, e.g. the determiners) gives `class_bits`. K must be
+    shorter than the longest document (every δ needs a pair), and the class must occur with a
+    word after it at every δ. Introduced in 05_positions.
     """
-    docs = list(docs)
+    vocab_size, K = whole_number(vocab_size, "vocab_size"), whole_number(K, "K")
+    docs = validate.id_documents(docs, "docs", vocab_size)
+    class_ids = _ids(class_ids, vocab_size, "class_ids")
+    whole_number(seed, "seed", minimum=0)
+    longest = max(d.size for d in docs)
+    if K >= longest:
+        raise ValueError(f"K = {K} reaches past the longest document ({longest} tokens): no "
+                         f"pair is {longest} or more positions apart; choose K < {longest}.")
     X_offsets = offset_stack(docs, vocab_size, K)
     rng = np.random.default_rng(seed)
     shuffled = offset_stack([rng.permutation(d) for d in docs], vocab_size, K)
+    if any(X[class_ids].nnz == 0 for X in X_offsets):
+        raise ValueError("class_ids never occur with a word δ positions after them for some δ "
+                         "<= K: pick more frequent words or a smaller K.")
     return OffsetProfiles(
         X_offsets, shuffled,
         np.array([mutual_information(X) for X in X_offsets]),
@@ -285,19 +296,55 @@ def offset_table(X_offsets, min_offsets=2):
 def weighted_group_mean(values, group, weight, size):
     """Σ weight·values / Σ weight within each group 0..size−1, shape (size,).
 
-    The step of backfitting: the weighted least-squares constant of each group.
-    Introduced in 05_positions.
+    The step of backfitting: the weighted least-squares constant of each group. values and
+    weight (m,) are finite, weight >= 0; group (m,) holds ids in 0..size-1. A group without
+    weight (no item, or only zero weights) gets NaN: it has no mean. Introduced in 05_positions.
     """
+    size = whole_number(size, "size")
+    values, weight = _same_length(values, "values", weight, "weight")
+    if (weight < 0).any():
+        raise ValueError(f"weight must be >= 0, got a negative entry ({weight.min():g}).")
+    group = validate.labels(group, "group", values.size)
+    try:  # bincount checks the ids' range itself, so no extra pass over group is made
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = _weighted_group_mean(values, group, weight, size)
+    except ValueError:  # a negative id
+        raise ValueError(f"group must hold ids in 0..{size - 1}, got {group.min()}.") from None
+    if mean.size > size:
+        raise ValueError(f"group must hold ids in 0..{size - 1}, got {group.max()}.")
+    return mean
+
+
+def _weighted_group_mean(values, group, weight, size):
     return np.bincount(group, weight * values, size) / np.bincount(group, weight, size)
 
 
 def weighted_r2(y, fitted, weight):
     """Explained variance 1 − Σ w (y − fitted)² / Σ w (y − ȳ)², ȳ the weighted mean of y.
 
-    Introduced in 05_positions.
+    y, fitted, weight (m,) are finite; weight >= 0 with a positive entry. When y is constant
+    where the weight is, there is no variance to explain: NaN if fitted matches y there, -inf
+    otherwise. Introduced in 05_positions.
     """
+    y, weight = _same_length(y, "y", weight, "weight")
+    fitted, _ = _same_length(fitted, "fitted", y, "y")
+    if (weight < 0).any() or not (weight > 0).any():
+        raise ValueError("weight must be >= 0 with at least one positive entry, got "
+                         f"{weight.min():g}..{weight.max():g}.")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return _weighted_r2(y, fitted, weight)
+
+
+def _weighted_r2(y, fitted, weight):
     mean = np.average(y, weights=weight)
     return float(1.0 - np.sum(weight * (y - fitted) ** 2) / np.sum(weight * (y - mean) ** 2))
+
+
+def _same_length(a, name_a, b, name_b):
+    """Two finite 1-D float arrays of one length, or an error naming both."""
+    a, b = real_array(a, name_a, 1, shape="(m,)"), real_array(b, name_b, 1, shape="(m,)")
+    validate.sizes_agree(a.size, f"The length of {name_a}", b.size, f"the length of {name_b}")
+    return a, b
 
 
 @dataclass(frozen=True)
@@ -331,15 +378,15 @@ def fit_content_offset(X_offsets, min_offsets=2, iterations=50):
     table = offset_table(X_offsets, min_offsets)
     K, n_pairs = len(X_offsets), table.n_pairs
     pair, delta, y, weight = table.pair, table.delta, table.pmi, table.weight
-    c = weighted_group_mean(y, pair, weight, n_pairs)
-    r2_content = weighted_r2(y, c[pair], weight)
-    r2_offset = weighted_r2(y, weighted_group_mean(y, delta, weight, K)[delta], weight)
+    c = _weighted_group_mean(y, pair, weight, n_pairs)
+    r2_content = _weighted_r2(y, c[pair], weight)
+    r2_offset = _weighted_r2(y, _weighted_group_mean(y, delta, weight, K)[delta], weight)
     r = np.zeros(K)
     for _ in range(whole_number(iterations, "iterations")):
-        c = weighted_group_mean(y - r[delta], pair, weight, n_pairs)
-        r = weighted_group_mean(y - c[pair], delta, weight, K)
+        c = _weighted_group_mean(y - r[delta], pair, weight, n_pairs)
+        r = _weighted_group_mean(y - c[pair], delta, weight, K)
     shift = np.average(r[delta], weights=weight)
-    return OffsetFit(r2_content, r2_offset, weighted_r2(y, c[pair] + r[delta], weight),
+    return OffsetFit(r2_content, r2_offset, _weighted_r2(y, c[pair] + r[delta], weight),
                      r - shift, n_pairs, int(len(y)), table.coverage)
 
 

@@ -144,7 +144,7 @@ def real_array(value, name: str, ndim=None, *, shape: str = "", finite: bool = T
     if nonempty and a.size == 0:
         raise ValueError(f"{name} is empty (shape {a.shape}): give at least one entry.")
     a = a.astype(float, copy=False)
-    if finite:
+    if finite and not np.isfinite(a).all():  # one pass when all is well
         bad = np.isnan(a) | (np.isposinf(a) if neg_inf else np.isinf(a))
         if bad.any():
             where = tuple(int(i) for i in np.argwhere(bad)[0])
@@ -166,6 +166,31 @@ def id_array(value, name: str, size: int, ndim=1, nonempty: bool = True) -> np.n
     if a.size and (a.min() < 0 or a.max() >= size):
         raise ValueError(f"{name} must lie in 0..{size - 1}, got {a.min()}..{a.max()}.")
     return a.astype(np.int64)
+
+
+def labels(value, name: str, length=None) -> np.ndarray:
+    """`value` as a non-empty 1-D int64 array of group labels (any sign, e.g. offsets δ).
+
+    Floats holding whole numbers count as labels; `length` requires that many labels.
+    """
+    a = _as_array(value, name)
+    _check_ndim(a, name, 1, "")
+    if a.size == 0:
+        raise ValueError(f"{name} is empty: give one label per item.")
+    if a.dtype.kind == "f" and np.isfinite(a).all() and (a == np.round(a)).all():
+        a = a.astype(np.int64)
+    if a.dtype.kind not in "iu":
+        raise ValueError(f"{name} must hold whole-number labels, got {describe(a)}.")
+    if length is not None and a.size != length:
+        raise ValueError(f"{name} must hold one label per item ({length}), got {a.size}.")
+    return a.astype(np.int64, copy=False)
+
+
+def function(value, name: str, takes: str) -> object:
+    """`value` when it can be called; else TypeError saying what it should take and return."""
+    if not callable(value):
+        raise TypeError(f"{name} must be a function {takes}, got {describe(value)}.")
+    return value
 
 
 def id_documents(docs, name: str, size=None) -> list:
