@@ -359,9 +359,16 @@ def glove_kl_sweep(X, windows, fits):
     conditional gets NaN (see `window_kl`). Introduced in 03_projection (03 runs the same loop
     in view).
     """
+    from .glove import GloVe
+
     if not isinstance(fits, dict) or not fits:
         raise TypeError(f"fits must be a non-empty dict {{d: GloVe fit}}, got "
                         f"{validate.describe(fits)}.")
+    X = validate.counts(X, "X")
+    for d, fit in fits.items():
+        validate.instance(fit, f"fits[{d!r}]", GloVe, "Use data.lee_glove() or glove.train(X).")
+        validate.sizes_agree(fit.W.shape[0], f"The number of word vectors in fits[{d!r}]",
+                             X.shape[0], "the number of words in X")
     return {d: window_kl(X, windows, lambda w, fit=fit: glove_logits(fit, w))
             for d, fit in fits.items()}
 
