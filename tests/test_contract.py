@@ -250,6 +250,7 @@ CALLS = {
     "bilinear.SVD.factors": lambda: {"self": helpers.bilinear.SVD.of(_rand(4, 4)), "k": 2},
     "bilinear.SVD.errors": lambda: {"self": helpers.bilinear.SVD.of(_rand(4, 4))},
     "bilinear.Spectra.of": lambda: {"cls": helpers.bilinear.Spectra, "S": _rand(4, 4)},
+    "bilinear.Spectra.of_cached": lambda: {"cls": helpers.bilinear.Spectra, "S": _rand(4, 4)},
     "bilinear.Spectra.errors": lambda: {"self": helpers.bilinear.Spectra.of(_rand(4, 4))},
     "bilinear.Spectra.shared_errors": lambda: {"self": helpers.bilinear.Spectra.of(_rand(4, 4))},
     "bilinear.Spectra.factors": lambda: {"self": helpers.bilinear.Spectra.of(_rand(4, 4)),
@@ -461,8 +462,17 @@ EXPENSIVE = {
 }
 # Public functions added while the contract was introduced that do not keep it yet (no example
 # here, or no validation at their entry). Each is reported as an expected failure until it is
-# fixed; remove it from this list then (a fixed one shows as XPASS).
-KNOWN_GAPS = set()
+# fixed; remove it from this list then (a fixed one shows as XPASS). These came with the ladder
+# on any corpus split and the numpy MiniLM (ladder.py, minilm.py), after the contract's first gaps
+# were closed: they need examples here and entry checks in their modules.
+KNOWN_GAPS = {
+    "ladder.embedding_form", "ladder.entries", "ladder.split_tables", "ladder.train_glove",
+    "minilm.LayerWeights.head", "minilm.PieceTokenizer.convert_ids_to_tokens",
+    "minilm.PieceTokenizer.convert_tokens_to_ids", "minilm.PieceTokenizer.tokenize",
+    "minilm.check_weights", "minilm.forward", "minilm.forward_many", "minilm.gelu_erf",
+    "minilm.key_bias_mask", "minilm.numpy_layer_attention", "minilm.random_twin", "minilm.read",
+    "real_model.extract_many",
+}
 # Functions that need the optional real-model extra (torch, transformers): importing torch alone
 # takes 10-20 s here, so they run only with HELPERS_CONTRACT_TORCH=1 (and the extra installed).
 NEEDS_TORCH = {"real_model.load", "real_model.random_like", "real_model.extract",
@@ -692,8 +702,8 @@ def runnable(key, request=None):
 
 @pytest.fixture(autouse=True)
 def own_cache(request, tmp_path, monkeypatch):
-    """cache.cached writes its files to a temporary folder, never to the course cache."""
-    if "cache." in request.node.name:
+    """Functions that cache (cache.cached, Spectra.of_cached) write to a temporary folder."""
+    if "cache" in request.node.name:
         monkeypatch.setenv(helpers.cache.ENV_VAR, str(tmp_path))
 
 
