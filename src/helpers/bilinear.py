@@ -9,6 +9,7 @@ B = W_Q W_Kᵀ. A single shared map (U_Q = U_K) can only give positive semidefin
 which miss every antisymmetric part and every negative eigenvalue.
 """
 
+import sys
 from dataclasses import dataclass
 
 import numpy as np
@@ -206,6 +207,24 @@ class Spectra:
         svd = validate.flag(svd, "svd")
         lam, vecs = np.linalg.eigh(sym_skew(S)[0])
         return cls(SVD.of(S) if svd else None, lam[::-1], vecs[:, ::-1], float(np.sum(S * S)))
+
+    @classmethod
+    def of_cached(cls, S):
+        """`of(S)`, kept in the course cache (`helpers.cache`), keyed by S's content and this
+        module's code: a full SVD and eigendecomposition of a Lee-sized S take seconds, reading
+        them back a fraction of one."""
+        from . import cache
+
+        S = _square(S, "S")
+
+        def compute():
+            spectra = cls.of(S)
+            return {"U": spectra.svd.U, "s": spectra.svd.s, "Vt": spectra.svd.Vt,
+                    "lam": spectra.lam, "vecs": spectra.vecs, "norm2": spectra.norm2}
+
+        a = cache.cached("spectra", {"S": cache.fingerprint(S)}, compute,
+                         producers=(sys.modules[__name__],))
+        return cls(SVD(a["U"], a["s"], a["Vt"]), a["lam"], a["vecs"], float(a["norm2"]))
 
     def errors(self):
         """Two maps: relative Eckart–Young errors for d_k = 0..|V|, shape (|V| + 1,)."""

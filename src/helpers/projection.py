@@ -257,7 +257,10 @@ def check_operator(S):
     Entries may be -inf (log of a zero count); NaN, +inf and complex entries are refused.
     """
     if not sp.issparse(S):
-        S = real_array(S, "S", 2, shape="(|V|, |V|)", neg_inf=True)
+        S = real_array(S, "S", 2, shape="(|V|, |V|)", finite=False)
+        if S.size and not S.max() < np.inf:  # one pass finds NaN (max is NaN) and +inf
+            raise ValueError("S must be finite or -inf (-inf is allowed: a zero count's log), "
+                             "got NaN or +inf.")
     elif S.dtype.kind not in "biuf" or np.isnan(S.data).any() or np.isposinf(S.data).any():
         raise ValueError(f"S must hold real numbers without NaN or +inf, got dtype {S.dtype}.")
     if S.ndim != 2 or S.shape[0] != S.shape[1]:
