@@ -74,3 +74,18 @@ def test_entries_read_a_sparse_matrix_like_a_dense_one():
         ladder.entries(X.toarray(), rows, cols)
     with pytest.raises(ValueError, match="cols"):
         ladder.entries(X, rows, cols + 9)
+
+
+def test_bad_input_is_refused_by_name():
+    W = np.random.default_rng(5).standard_normal((8, 3))
+    X = cooccurrence.count([np.arange(8)], 8)
+    with pytest.raises(TypeError, match="S must"):
+        ladder.embedding_form(X.toarray(), W)
+    with pytest.raises(TypeError, match="S must"):
+        ladder.embedding_form(X[:4, :4], W)
+    with pytest.raises(ValueError, match="W must"):
+        ladder.embedding_form(X, np.ones((8, 2)))
+    with pytest.raises(ValueError, match="dim"):
+        ladder.train_glove(tiny([np.array([0, 1])]), 4, "glove-tiny", dim=0)
+    with pytest.raises(TypeError, match="name"):
+        ladder.split_tables(tiny([np.array([0, 1])]), 4, None)

@@ -29,7 +29,7 @@ import scipy.sparse as sp
 from . import cooccurrence, heads, positions
 from .attention import causal_mask, softmax
 from .corpus import Vocabulary
-from .validate import id_array, instance, number, real_array, whole_number
+from .validate import id_array, instance, number, real_array, text, whole_number
 
 RUNGS = ("counts", "projection", "softmax", "embeddings", "asymmetry", "positions", "mask",
          "heads")
@@ -104,7 +104,17 @@ def embedding_form(S, W):
     With W = U R (thin QR), B = R⁻¹ (Uᵀ S U) R⁻ᵀ: `bilinear.EmbeddingFit.fit(S, W).B()` without
     a dense (|V|, |V|) copy of S. Introduced in 07_transformer_block.
     """
+    W = real_array(W, "W", 2, shape="(|V|, d)")
+    if not sp.issparse(S) or S.shape != (W.shape[0], W.shape[0]):
+        raise TypeError(f"S must be a sparse ({W.shape[0]}, {W.shape[0]}) matrix (one row and "
+                        f"column per row of W), got {type(S).__name__} of shape "
+                        f"{getattr(S, 'shape', None)}.")
+    if not np.all(np.isfinite(S.data)):
+        raise ValueError("S has inf or NaN entries: use finite log counts, e.g. X.log1p().")
     U, R = np.linalg.qr(W)
+    if W.shape[1] > W.shape[0] or np.abs(np.diag(R)).min() <= 1e-10 * np.abs(np.diag(R)).max():
+        raise ValueError(f"W must have independent columns, got shape {W.shape} of rank "
+                         f"{np.linalg.matrix_rank(W)}.")
     C = U.T @ (S @ U)  # (d, d)
     return np.linalg.solve(R, np.linalg.solve(R, C).T).T
 
@@ -144,6 +154,10 @@ def train_glove(counted, n_train, name, dim=50, epochs=50, seed=0):
 
     instance(counted, "counted", data.CountedCorpus)
     n_train = whole_number(n_train, "n_train")
+    if not text(name, "name").strip():
+        raise ValueError("name must name the cache entry, e.g. 'glove-wiki-train'.")
+    dim, epochs = whole_number(dim, "dim"), whole_number(epochs, "epochs")
+    seed = whole_number(seed, "seed", minimum=0)
     if n_train >= len(counted.docs):
         raise ValueError(f"n_train must leave documents to hold out: it is {n_train}, and the "
                          f"corpus has {len(counted.docs)} documents.")
