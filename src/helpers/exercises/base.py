@@ -241,7 +241,19 @@ class Quiz(widgets.VBox):
     def __repr__(self) -> str:
         return f"[quiz] {self.title}: {len(self.questions)} questions"
 
+    def static_html(self) -> str:
+        """The questions and their choices as plain HTML, without answers: what a reader of the
+        saved notebook sees where no kernel runs the widget (GitHub, nbviewer, the website)."""
+        items = []
+        for question in self.questions:
+            choices = "".join(f"<li>{html.escape(str(c))}</li>" for c in question.choices)
+            items.append(f"<li>{html.escape(question.prompt)}"
+                         + (f"<ul>{choices}</ul>" if choices else "") + "</li>")
+        return (f"<p><b>{html.escape(self.title)}: check yourself</b> (run the notebook to "
+                f"answer)</p><ol>{''.join(items)}</ol>")
+
     def _repr_mimebundle_(self, **kwargs):
         bundle = super()._repr_mimebundle_(**kwargs)
         bundle["text/plain"] = repr(self)
+        bundle["text/html"] = self.static_html()
         return bundle
