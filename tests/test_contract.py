@@ -343,6 +343,17 @@ CALLS = {
                                      "strata": np.array([0, 0, 0, 0, 1, 1, 1, 1])},
     "real_model.offset_heads": lambda: {"profile": np.abs(_rand(2, 2, 5))},
     "real_model.lee_sentences": lambda: {"min_pieces": 8, "max_pieces": 64},
+    "real_model.extract": lambda: {"model": _real()[0], "tokenizer": _real()[1]},
+    "real_model.extract_many": lambda: {"model": _real()[0], "tokenizer": _real()[1],
+                                        "sentences": ["the bank", "the river bank"]},
+    "real_model.head_energies": lambda: {"model": _real()[0]},
+    "real_model.layer_weights": lambda: {"model": _real()[0]},
+    "real_model.random_like": lambda: {"model": _real()[0]},
+    "real_model.piece_counts": lambda: {"tokenizer": _real()[1], "windows": (2,),
+                                        "max_offset": 2},
+    "real_model.token_pairs": lambda: {"extractions": [_real()[2]], "stats": _real()[3]},
+    "real_model.pair_attention": lambda: {"extractions": [_real()[2]], "pairs": _real()[4]},
+    "real_model.pair_predictors": lambda: {"stats": _real()[3], "pairs": _real()[4]},
     "real_model.predicted_attention": lambda: {"stats": _piece_counts(),
                                                "ids": shared()["ids"].copy(),
                                                "kind": "PMI, window 2"},
@@ -412,6 +423,17 @@ def _piece_counts():
         {d: cooccurrence.offset_counts(docs, V, d) for d in range(1, 6)})
 
 
+@functools.cache
+def _real():
+    """(model, tokenizer, extraction, piece counts, pairs) of the real model, loaded once."""
+    from helpers import real_model
+
+    model, tokenizer = real_model.load()
+    extraction = real_model.extract(model, tokenizer, "the bank of the river was muddy")
+    stats = real_model.piece_counts(tokenizer, windows=(2, 10), max_offset=5)
+    return model, tokenizer, extraction, stats, real_model.token_pairs([extraction], stats)
+
+
 def _embedding_fit():
     return helpers.bilinear.EmbeddingFit.fit(_rand(6, 6), _rand(6, 3, seed=2))
 
@@ -471,11 +493,12 @@ KNOWN_GAPS = {
     "minilm.PieceTokenizer.convert_tokens_to_ids", "minilm.PieceTokenizer.tokenize",
     "minilm.check_weights", "minilm.forward", "minilm.forward_many", "minilm.gelu_erf",
     "minilm.key_bias_mask", "minilm.numpy_layer_attention", "minilm.random_twin", "minilm.read",
-    "real_model.extract_many",
 }
-# Functions that need the optional real-model extra (torch, transformers): importing torch alone
-# takes 10-20 s here, so they run only with HELPERS_CONTRACT_TORCH=1 (and the extra installed).
-NEEDS_TORCH = {"real_model.load", "real_model.random_like", "real_model.extract",
+# Functions that need the optional real-model extra (the model's weights and tokenizer): loading
+# and counting in its word pieces take seconds, so they run only with HELPERS_CONTRACT_TORCH=1
+# (the name is older than the numpy model) and the extra installed.
+NEEDS_TORCH = {"real_model.load", "real_model.extract_many", "real_model.random_like",
+               "real_model.extract",
                "real_model.layer_weights", "real_model.head_energies", "real_model.piece_counts",
                "real_model.token_pairs",
                "real_model.pair_attention", "real_model.pair_predictors"}

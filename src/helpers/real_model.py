@@ -97,6 +97,8 @@ def extract(model, tokenizer, sentence):
 def extract_many(model, tokenizer, sentences):
     """`extract` for a list of sentences, run together (`minilm.forward_many`): a list of
     `Extraction`, one per sentence, equal to extracting them one at a time."""
+    _check_model(model)
+    _check_tokenizer(tokenizer)
     if isinstance(sentences, str) or not isinstance(sentences, (list, tuple)) or not sentences:
         raise ValueError("sentences must be a non-empty list of strings.")
     for k, sentence in enumerate(sentences):
@@ -150,6 +152,7 @@ def symmetric_energy(B):
 
 def head_energies(model):
     """Symmetric energy share of every head's W_q W_kᵀ, (L, h)."""
+    _check_model(model)
     return np.stack([symmetric_energy(bilinear_forms(layer_weights(model, layer)))
                      for layer in range(model.config.num_hidden_layers)])
 
@@ -199,8 +202,17 @@ class PieceCounts:
 def piece_counts(tokenizer, windows=(2, 5, 10), max_offset=5):
     """Count the 300 Lee background documents in the model's own word pieces.
 
-    Introduced in 08_real_model.
+    windows is a non-empty list of window sizes K >= 1, max_offset >= 1. Introduced in
+    08_real_model.
     """
+    _check_tokenizer(tokenizer)
+    if isinstance(windows, (str, bytes, dict)) or not hasattr(windows, "__iter__"):
+        raise TypeError(f"windows must be a list of window sizes, got "
+                        f"{validate.describe(windows)}.")
+    windows = [validate.whole_number(K, f"windows[{k}]") for k, K in enumerate(windows)]
+    if not windows:
+        raise ValueError("windows is empty: give at least one window size K.")
+    max_offset = validate.whole_number(max_offset, "max_offset")
     lines = gensim_test_data("lee_background.cor").read_text(encoding="utf-8").splitlines()
     docs = [np.array(d, dtype=np.int64) for d in
             tokenizer([x for x in lines if x.strip()], add_special_tokens=False)["input_ids"]]
@@ -289,6 +301,9 @@ def predicted_attention(stats, ids, kind):
 
 def token_pairs(extractions, stats, max_offset=10):
     """Every content (query, key) pair with 1 <= |j - i| <= max_offset, as `Pairs`."""
+    _check_extractions(extractions)
+    validate.instance(stats, "stats", PieceCounts, "Count them with piece_counts(tokenizer).")
+    max_offset = validate.whole_number(max_offset, "max_offset")
     parts = []
     for s, e in enumerate(extractions):
         content = np.flatnonzero(~e.special)
@@ -313,6 +328,8 @@ def content_attention(extraction):
 
 def pair_attention(extractions, pairs):
     """Content attention of every pair for every head, (L * h, p), head index = layer*h + head."""
+    _check_extractions(extractions)
+    validate.instance(pairs, "pairs", Pairs, "Use token_pairs(extractions, stats).")
     out = []
     for s, e in enumerate(extractions):
         A = content_attention(e)
@@ -328,6 +345,8 @@ def pair_predictors(stats, pairs):
     pair's own direction, M^pos_ij = PMI^(j-i)[t_i, t_j] (nan beyond the offsets counted).
     "log f(key)": log frequency of the key's type.
     """
+    validate.instance(stats, "stats", PieceCounts, "Count them with piece_counts(tokenizer).")
+    validate.instance(pairs, "pairs", Pairs, "Use token_pairs(extractions, stats).")
     out = {f"PMI {K}": sparse_pmi(X, pairs.t_q, pairs.t_k) for K, X in stats.windows.items()}
     off = np.full(len(pairs.delta), np.nan)
     for d, X in stats.offsets.items():
@@ -460,9 +479,7 @@ def offset_profile(extractions, max_offset=5):
     Averaged over every content query whose key at i + δ exists and is a content token.
     """
     max_offset = validate.whole_number(max_offset, "max_offset")
-    if isinstance(extractions, (str, dict)) or not extractions or not all(
-            isinstance(e, Extraction) for e in extractions):
-        raise TypeError("extractions must be a non-empty list of Extraction (from extract).")
+    _check_extractions(extractions)
     sums, counts = 0, np.zeros(2 * max_offset + 1)
     for e in extractions:
         A = content_attention(e)
@@ -490,3 +507,18 @@ def offset_heads(profile, threshold=0.5):
     found = [(int(l), int(h), int(best[l, h] - K), float(mass[l, h]))
              for l, h in zip(*np.nonzero(mass > threshold), strict=True)]
     return sorted(found, key=lambda t: -t[3])
+
+
+def _check_model(model):
+    validate.instance(model, "model", minilm.MiniLM, "Use load() or random_like(model).")
+
+
+def _check_tokenizer(tokenizer):
+    validate.function(tokenizer, "tokenizer", "returning {'input_ids': ids} for text (from "
+                      "load())")
+
+
+def _check_extractions(extractions):
+    if isinstance(extractions, (str, dict)) or not extractions or not all(
+            isinstance(e, Extraction) for e in extractions):
+        raise TypeError("extractions must be a non-empty list of Extraction (from extract).")
