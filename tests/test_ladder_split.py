@@ -28,6 +28,9 @@ def test_embedding_form_is_the_least_squares_form():
     W = rng.standard_normal((12, 4))
     expected = bilinear.EmbeddingFit.fit(np.log1p(X.toarray()), W).B()
     assert np.allclose(ladder.embedding_form(X.log1p(), W), expected)
+    both = ladder.embedding_form([X.log1p(), X.T.tocsr().log1p()], W)  # one QR for a list
+    assert np.array_equal(both[0], ladder.embedding_form(X.log1p(), W))
+    assert np.array_equal(both[1], ladder.embedding_form(X.T.tocsr().log1p(), W))
 
 
 def test_glove_sees_the_training_documents_only(folder):
@@ -89,3 +92,17 @@ def test_bad_input_is_refused_by_name():
         ladder.train_glove(tiny([np.array([0, 1])]), 4, "glove-tiny", dim=0)
     with pytest.raises(TypeError, match="name"):
         ladder.split_tables(tiny([np.array([0, 1])]), 4, None)
+
+
+def test_losses_of_stacked_rungs_are_the_losses_of_each():
+    vocab = Vocabulary.build([list("abcdef")])
+    rng = np.random.default_rng(6)
+    t = ladder.build_tables(vocab, [rng.integers(0, 6, 50)], rng.standard_normal((6, 2)))
+    x, y = rng.integers(0, 6, (3, 4)), rng.integers(0, 6, (3, 4))
+    A = np.stack([A for _, A in ladder.ladder(t, x, ["softmax", "mask"])])  # (2, 3, 4, 4)
+    stacked = ladder.next_word_loss(t, A, x, y)
+    assert stacked.shape == (2, 3, 4)
+    for k in range(2):
+        assert np.array_equal(stacked[k], ladder.next_word_loss(t, A[k], x, y))
+    with pytest.raises(ValueError, match="A must"):
+        ladder.next_word_loss(t, A[..., :3], x, y)

@@ -92,8 +92,7 @@ def build_tables(vocab, train_docs, W):
     unigram /= unigram.sum()
     total = np.asarray(X_right.sum(axis=1)).ravel()
     values = (sp.diags(1 / np.where(total > 0, total, 1.0)) @ X_right).tocsr()
-    B_both = embedding_form(X.log1p(), W)
-    B_left = embedding_form(X_right.T.tocsr().log1p(), W)
+    B_both, B_left = embedding_form([X.log1p(), X_right.T.tocsr().log1p()], W)
     S_local = heads.local_operator(train_docs, V)
     return LadderTables(vocab, X, S_local, W, B_both, B_left, values, unigram)
 
@@ -102,21 +101,25 @@ def embedding_form(S, W):
     """The least-squares form B (d, d) with W B Wᵀ ≈ S, for a sparse S (|V|, |V|) and W (|V|, d).
 
     With W = U R (thin QR), B = R⁻¹ (Uᵀ S U) R⁻ᵀ: `bilinear.EmbeddingFit.fit(S, W).B()` without
-    a dense (|V|, |V|) copy of S. Introduced in 07_transformer_block.
+    a dense (|V|, |V|) copy of S. S may be a list of such matrices: then a list of forms, with
+    one QR of W for all. Introduced in 07_transformer_block.
     """
     W = real_array(W, "W", 2, shape="(|V|, d)")
-    if not sp.issparse(S) or S.shape != (W.shape[0], W.shape[0]):
-        raise TypeError(f"S must be a sparse ({W.shape[0]}, {W.shape[0]}) matrix (one row and "
-                        f"column per row of W), got {type(S).__name__} of shape "
-                        f"{getattr(S, 'shape', None)}.")
-    if not np.all(np.isfinite(S.data)):
-        raise ValueError("S has inf or NaN entries: use finite log counts, e.g. X.log1p().")
+    many = isinstance(S, (list, tuple))
+    for one in S if many else [S]:
+        if not sp.issparse(one) or one.shape != (W.shape[0], W.shape[0]):
+            raise TypeError(f"S must be a sparse ({W.shape[0]}, {W.shape[0]}) matrix (one row and "
+                            f"column per row of W), got {type(one).__name__} of shape "
+                            f"{getattr(one, 'shape', None)}.")
+        if not np.all(np.isfinite(one.data)):
+            raise ValueError("S has inf or NaN entries: use finite log counts, e.g. X.log1p().")
     U, R = np.linalg.qr(W)
     if W.shape[1] > W.shape[0] or np.abs(np.diag(R)).min() <= 1e-10 * np.abs(np.diag(R)).max():
         raise ValueError(f"W must have independent columns, got shape {W.shape} of rank "
                          f"{np.linalg.matrix_rank(W)}.")
-    C = U.T @ (S @ U)  # (d, d)
-    return np.linalg.solve(R, np.linalg.solve(R, C).T).T
+    forms = [np.linalg.solve(R, np.linalg.solve(R, U.T @ (one @ U)).T).T  # (d, d)
+             for one in (S if many else [S])]
+    return forms if many else forms[0]
 
 
 def entries(M, rows, cols):
@@ -265,8 +268,9 @@ def next_word_loss(tables, A, ids, next_ids, mix=MIX):
     """−log p_i(next_ids_i) per position, shape ids.shape, in nats.
 
     p_i(w) = (1 − mix) Σ_j Â_ij P^R(w | t_j) + mix · U(w), with Â the rows of A (..., n, n)
-    rescaled to sum to 1 (for the counts rung this rescaling is the projection).
-    Introduced in 07_transformer_block.
+    rescaled to sum to 1 (for the counts rung this rescaling is the projection). A may carry
+    leading axes before ids.shape + (n,), e.g. (rungs, m, n, n): the result then has them too,
+    and the P^R lookups are done once for all. Introduced in 07_transformer_block.
     """
     instance(tables, "tables", LadderTables)
     V = len(tables.vocab)
@@ -275,8 +279,8 @@ def next_word_loss(tables, A, ids, next_ids, mix=MIX):
     if next_ids.shape != ids.shape:
         raise ValueError(f"next_ids must have the shape of ids {ids.shape}, got "
                          f"{next_ids.shape}.")
-    A = real_array(A, "A", ids.ndim + 1)
-    if A.shape != ids.shape + ids.shape[-1:] or (A < 0).any():
+    A = real_array(A, "A")
+    if A.shape[max(A.ndim - ids.ndim - 1, 0):] != ids.shape + ids.shape[-1:] or (A < 0).any():
         raise ValueError(f"A must be non-negative weights of shape {ids.shape + ids.shape[-1:]},"
                          f" got shape {A.shape}.")
     total = A.sum(axis=-1, keepdims=True)
