@@ -1,6 +1,6 @@
 """Update time of every explorer of every session: median and p95 over value changes.
 
-    .venv/bin/python benchmarks/widgets.py [--rounds 2]
+    .venv/bin/python benchmarks/widgets.py [--rounds 2] [--dpi 160]
 
 Every `helpers.widgets.<module>.explorers()` is found with pkgutil. Each control is swept over
 its range (sliders: six values from min to max; choices: every option; checkboxes: both states;
@@ -9,7 +9,9 @@ and each `control.value = v` is timed: that is the whole synchronous redraw, fig
 untimed change per explorer warms it up. Targets: median < 50 ms, p95 < 100 ms. Prints a
 markdown table for README. Wall-clock times on a shared machine are inflated by other work, so
 the process's CPU time per update is printed too (close to the wall time on an idle machine),
-with the load average.
+with the load average. `--dpi` sets the pixel density of the explorer pictures
+(`helpers.widgets.canvas.DPI`, 160 by default; 80 gives the cost of the old density under the
+same load).
 """
 
 import argparse
@@ -23,6 +25,7 @@ import numpy as np
 from timing import timed_update
 
 import helpers.widgets
+import helpers.widgets.canvas
 
 TARGET_MEDIAN_MS, TARGET_P95_MS = 50.0, 100.0
 
@@ -71,9 +74,12 @@ def time_explorer(explorer, rounds) -> tuple[list[float], list[float], int]:
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=2, help="sweeps over every control")
+    parser.add_argument("--dpi", type=int, default=helpers.widgets.canvas.DPI,
+                        help="pixels per inch of the explorer pictures")
     args = parser.parse_args()
+    helpers.widgets.canvas.DPI = args.dpi
     names = sorted(m.name for m in pkgutil.iter_modules(helpers.widgets.__path__)
-                   if m.name != "base")
+                   if m.name not in ("base", "canvas"))
     rows, all_ok = [], True
     for name in names:
         module = importlib.import_module(f"helpers.widgets.{name}")
@@ -100,7 +106,8 @@ def main():
         rows.append(f"| {name} | *(building all {len(explorers)}, once)* | | {1000 * build_s:.0f} "
                     f"|||||")
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    print(f"Widget update time (ms), {args.rounds} sweeps per control; load average {load} "
+    print(f"Widget update time (ms), {args.rounds} sweeps per control, pictures at {args.dpi} "
+          f"dpi; load average {load} "
           f"on {os.cpu_count()} cores. Target: median < {TARGET_MEDIAN_MS:.0f} ms, "
           f"p95 < {TARGET_P95_MS:.0f} ms.\n")
     print("| module | explorer | updates | median | p95 | CPU median | CPU p95 | vs target |")

@@ -37,7 +37,8 @@ from helpers import (
 )
 
 MODULES = sorted(
-    info.name for info in pkgutil.iter_modules(helpers.widgets.__path__) if info.name != "base"
+    info.name for info in pkgutil.iter_modules(helpers.widgets.__path__)
+    if info.name not in ("base", "canvas")
 )
 
 TEXT_BATTERY = {

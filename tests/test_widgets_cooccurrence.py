@@ -85,9 +85,9 @@ def test_neighbour_lists_are_the_top_rows():
 def test_counts_panels_have_colour_bars_with_their_limits():
     canvas = wc.Canvas(9.0, 4.4, ncols=2, **wc.COUNTS_LAYOUT)
     wc.draw_counts(window=3, direction="right", canvas=canvas)
-    for i, ax in enumerate(canvas.axes):
+    for ax, bar in zip(canvas.axes, wc.colour_bars(canvas), strict=True):
         low, high = ax.images[0].get_clim()
-        _, texts = canvas.reused[f"colour bar {i}"]
+        texts = bar.texts
         assert [t.get_text() for t in texts] == [f"{v:.2g}" for v in (low, (low + high) / 2, high)]
     low, high = canvas.axes[1].images[0].get_clim()
     assert np.isclose(low, -high)  # the asymmetry panel is centred on 0

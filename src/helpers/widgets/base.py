@@ -6,28 +6,46 @@ raises a ValueError and the explorer shows its message above the last good figur
 
 import base64
 import html
-import io
+import struct
+import zlib
 
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from PIL import Image
+
+from .canvas import SCREEN_DPI
+
+
+def png_bytes(rgba) -> bytes:
+    """PNG bytes of an RGBA picture (height, width, 4) of uint8: no row filter, zlib level 1.
+
+    Taking Agg's RGBA buffer as it is (one contiguous copy to prefix each row with its filter
+    byte) and light compression make this about twice as fast as Pillow's encoder on an
+    explorer picture, for a file a few kB larger: a widget redraws on every slider step.
+    """
+    height, width, _ = rgba.shape
+    rows = np.empty((height, 1 + 4 * width), np.uint8)
+    rows[:, 0] = 0  # filter "none"
+    rows[:, 1:] = rgba.reshape(height, -1)
+
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data)))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)  # 8-bit RGBA
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(rows, 1)) + chunk(b"IEND", b""))
 
 
 def figure_png(fig) -> bytes:
-    """Render a matplotlib Figure to PNG bytes.
+    """Render a matplotlib Figure to PNG bytes (Agg, at the figure's own dpi; `png_bytes`).
 
-    Draws with Agg and encodes with light compression: about a third faster than savefig,
-    which matters for a widget that redraws on every slider step. A figure that is redrawn in
-    place keeps its Agg canvas, so matplotlib's text-layout cache carries over between updates.
+    A figure that is redrawn in place keeps its Agg canvas, so matplotlib's text-layout cache
+    carries over between updates.
     """
     canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
     canvas.draw()
-    buffer = io.BytesIO()
-    Image.fromarray(np.asarray(canvas.buffer_rgba())[..., :3]).save(
-        buffer, format="png", compress_level=1
-    )
-    return buffer.getvalue()
+    return png_bytes(np.asarray(canvas.buffer_rgba()))
 
 
 class Explorer(widgets.VBox):
@@ -37,7 +55,9 @@ class Explorer(widgets.VBox):
     (Figure, caption text). Any control change redraws. In a notebook saved with outputs, the
     panel also carries its current figure as a static PNG, so readers without a running kernel
     (GitHub, nbviewer, print) still see the picture, and its text form (title, caption or
-    message) is what a saved notebook's text comparison checks.
+    message) is what a saved notebook's text comparison checks. The picture is shown at
+    `SCREEN_DPI` pixels per inch of the figure, whatever its own dpi (`canvas.DPI` for
+    explorers, which makes it sharp on a projector).
     """
 
     def __init__(self, draw, controls, title):
@@ -80,12 +100,14 @@ class Explorer(widgets.VBox):
             f"<pre style='margin:0'>{html.escape(caption)}</pre>" if caption else ""
         )
         self.image.value = figure_png(fig)
+        self.image.layout.width = f"{round(fig.get_figwidth() * SCREEN_DPI)}px"
         return True
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = super()._repr_mimebundle_(**kwargs)
         shown = self.error or self.caption_text
         bundle["text/plain"] = f"[interactive] {self.title}" + (f"\n{shown}" if shown else "")
-        if self.image.value:
-            bundle["image/png"] = base64.b64encode(self.image.value).decode("ascii")
-        return bundle
+        if not self.image.value:
+            return bundle
+        bundle["image/png"] = base64.b64encode(self.image.value).decode("ascii")
+        return bundle, {"image/png": {"width": int(self.image.layout.width[:-2])}}

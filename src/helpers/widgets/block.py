@@ -14,7 +14,7 @@ from .. import block, ladder
 from ..attention import causal_mask, softmax
 from ..corpus import sentence_ids
 from .base import Explorer
-from .heads import HeatmapPanels
+from .canvas import HeatmapPanels
 
 SENTENCE = ladder.SENTENCE
 

@@ -7,98 +7,26 @@ under raw counts and under PPMI side by side. Introduced in 01_cooccurrence.
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.figure import Figure
 
 from .. import cooccurrence, data
 from ..corpus import TOY_WORDS
-from ..plots import fast_bars, fast_heatmap
+from ..plots import fast_bars
 from .base import Explorer
+from .canvas import Canvas, ColourBar
 
 NEIGHBOUR_EXAMPLES = ("bank", "money", "fire", "police", "government", "president")
-
-
-class Canvas:
-    """A fixed-layout Figure with a row of axes, built once and redrawn in place on each update.
-
-    Creating axes costs about a third of an update; an explorer keeps one Canvas, and its draw
-    function calls `clear()` for a (fig, axes) to draw on (the same Figure every time), or
-    `heatmap()`, which only swaps the image data when the word labels did not change.
-    Introduced in 01_cooccurrence.
-    """
-
-    def __init__(self, width, height, ncols=1, **adjust):
-        self.fig = Figure(figsize=(width, height), dpi=80)
-        self.fig.subplots_adjust(**adjust)
-        self.axes = list(self.fig.subplots(1, ncols, squeeze=False)[0])
-        self._heatmaps = {}  # axes index -> (labels key, image, title text, label texts)
-        self.reused = {}  # artists a draw function keeps between updates, by its own names
-
-    def clear(self, height=None, axes=None, **adjust):
-        """Remove the drawn artists of `axes` (indices, default all), optionally resize and
-        re-place the axes; returns (fig, axes list)."""
-        if height is not None:
-            self.fig.set_figheight(height)
-        if adjust:
-            self.fig.subplots_adjust(**adjust)
-        for i in range(len(self.axes)) if axes is None else axes:
-            ax = self.axes[i]
-            for artist in (*ax.images, *ax.texts, *ax.lines, *ax.collections, *ax.patches):
-                artist.remove()
-            if ax.legend_ is not None:
-                ax.legend_.remove()
-            ax.relim()
-            self._heatmaps.pop(i, None)
-        return self.fig, self.axes
-
-    def heatmap(self, i, values, row_labels, col_labels, title, row_names=True, **style):
-        """`plots.fast_heatmap` on axes `i`; with the same labels as last time, only the image
-        data, colour limits and title change (other texts on the axes are removed)."""
-        values = np.asarray(values, dtype=float)
-        key = (tuple(row_labels), tuple(col_labels), row_names, style.get("cmap"))
-        cached = self._heatmaps.get(i)
-        if cached is None or cached[0] != key:
-            self.clear(axes=[i])
-            image = fast_heatmap(self.axes[i], values, row_labels, col_labels, title, row_names,
-                                 **style)
-            texts = list(self.axes[i].texts)
-            self._heatmaps[i] = (key, image, texts[-1], set(texts))
-            return image
-        _, image, title_text, labels = cached
-        for artist in [t for t in self.axes[i].texts if t not in labels]:
-            artist.remove()
-        image.set_data(np.ma.masked_invalid(values))
-        finite = values[np.isfinite(values)]
-        low, high = (finite.min(), finite.max()) if finite.size else (0.0, 1.0)
-        image.set_clim(style.get("vmin", low), style.get("vmax", high))
-        title_text.set_text(title)
-        return image
 
 
 COUNTS_LAYOUT = {"left": 0.1, "right": 0.94, "bottom": 0.17, "top": 0.88, "wspace": 0.22}
 
 
-def colour_bar(canvas, i, image):
-    """A colour bar beside heatmap `image` on axes `i`: a gradient strip with its low, middle
-    and high values written as text (plain text, no tick machinery, so a redraw stays fast).
-
-    The strip is made once per axes; each call rewrites the three values from the image's
-    current colour limits. Returns the three Text artists (low, middle, high).
-    """
-    kept = canvas.reused.get(f"colour bar {i}")
-    if kept is None:
-        cax = canvas.axes[i].inset_axes([1.02, 0.0, 0.035, 1.0])
-        strip = cax.imshow(np.linspace(0, 1, 64)[:, None], aspect="auto", origin="lower",
-                           extent=(0, 1, 0, 1))
-        cax.set_axis_off()
-        texts = [cax.text(1.3, y, "", va=va, ha="left", fontsize=7, transform=cax.transAxes)
-                 for y, va in ((0.0, "bottom"), (0.5, "center"), (1.0, "top"))]
-        kept = canvas.reused[f"colour bar {i}"] = (strip, texts)
-    strip, texts = kept
-    strip.set_cmap(image.get_cmap())
-    low, high = image.get_clim()
-    for text, value in zip(texts, (low, (low + high) / 2, high), strict=True):
-        text.set_text(f"{value:.2g}")
-    return texts
+def colour_bars(canvas):
+    """The two panels' colour bars, made once per canvas (`ColourBar` beside each axes)."""
+    if "colour bars" not in canvas.reused:
+        canvas.reused["colour bars"] = [
+            ColourBar.beside(ax, gap=0.02 * ax.get_position().width,
+                             width=0.035 * ax.get_position().width) for ax in canvas.axes]
+    return canvas.reused["colour bars"]
 
 
 def draw_counts(window=4, weighting="harmonic", direction="both", numbers=False,
@@ -124,21 +52,22 @@ def draw_counts(window=4, weighting="harmonic", direction="both", numbers=False,
     fig, (left, right) = canvas.fig, canvas.axes
     image = canvas.heatmap(0, np.where(shown > 0, shown, np.nan), words, words,
                            f"X ({direction}, window {window}, {weighting}); blank = 0")
-    colour_bar(canvas, 0, image)
+    left_bar, right_bar = colour_bars(canvas)
+    left_bar.show(*image.get_clim(), cmap=image.get_cmap())
     bound = float(np.abs(asymmetry).max()) or 1.0
     image = canvas.heatmap(1, asymmetry, words, [""] * len(words),
                            "X_right − X_rightᵀ: red = w follows u more often", row_names=False,
                            cmap="RdBu_r", vmin=-bound, vmax=bound)
-    colour_bar(canvas, 1, image)
+    right_bar.show(*image.get_clim(), cmap=image.get_cmap())
+    cells = []
     if numbers:
         middle = (shown.max() + shown[shown > 0].min()) / 2
-        for (i, j), v in np.ndenumerate(shown):
-            if v > 0:
-                left.text(j, i, f"{v:.2g}", ha="center", va="center", fontsize=7,
-                          color="black" if v > middle else "white")
-        for (i, j), v in np.ndenumerate(asymmetry):
-            if v != 0:
-                right.text(j, i, f"{v:.2g}", ha="center", va="center", fontsize=7)
+        cells = [left.text(j, i, f"{v:.2g}", ha="center", va="center", fontsize=7,
+                           color="black" if v > middle else "white")
+                 for (i, j), v in np.ndenumerate(shown) if v > 0]
+        cells += [right.text(j, i, f"{v:.2g}", ha="center", va="center", fontsize=7)
+                  for (i, j), v in np.ndenumerate(asymmetry) if v != 0]
+    canvas.freeze_labels(words, *left_bar.texts, *right_bar.texts, *cells)
     u, w = toy.vocab.index["bank"], toy.vocab.index["river"]
     caption = ("rows: u (centre word), columns: w (context word).   "
                f"X[bank, river] = {X[u, w]:.3f}   X[river, bank] = {X[w, u]:.3f}   "

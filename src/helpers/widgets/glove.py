@@ -15,7 +15,7 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 from .. import data, evaluate, glove
 from ..plots import fast_bars
 from .base import Explorer
-from .cooccurrence import Canvas
+from .canvas import Canvas
 
 TOY_SHOWN = ("bank", "river", "water", "muddy", "fish", "loan", "money", "interest",
              "approved", "the", "of", "grassy")

@@ -9,134 +9,16 @@ translation table. Introduced in 06_heads.
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.cm import ScalarMappable
-from matplotlib.colors import Normalize
 
 from .. import heads
 from ..attention import softmax
 from ..corpus import sentence_ids
-from ..plots import fast_heatmap, new_figure
 from .base import Explorer
+from .canvas import HeatmapPanels
 
 SENTENCE = "the fire near sydney forced hundreds of people from their homes"
 RANKS = (2, 4, 8, 16, 32)  # the last is the largest rank precomputed
 EPS = 1.0
-
-
-class HeatmapPanels:
-    """A grid of heatmaps of values in [0, 1] sharing word labels, redrawn in place.
-
-    The figure is built once per label set (labels as plain text, no tick machinery, a fixed
-    layout); an update with the same words only swaps image data, titles and cell numbers and
-    shows as many panels as matrices given. Row words label the left column; a panel's column
-    words show when no shown panel lies below it (`left_columns_only`: in the left column
-    only). `annotate` writes each value in its cell. `cache_labels` renders the word labels once
-    per label set and panel count into a background picture, so an update draws a few images
-    and titles instead of dozens of texts (worth it when the words change rarely, as under a
-    slider). `colorbar` adds one colour bar for the shared scale 0..1 at the right edge (leave
-    room with `right`). `adjust` goes to `Figure.subplots_adjust`. Introduced in 06_heads.
-    """
-
-    def __init__(self, width, height, nrows=1, ncols=1, annotate=False, fontsize=8,
-                 left_columns_only=False, cache_labels=False, colorbar=False, **adjust):
-        self.size, self.shape, self.annotate = (width, height), (nrows, ncols), annotate
-        self.fontsize, self.left_only, self.cache_labels = fontsize, left_columns_only, cache_labels
-        self.adjust, self.colorbar, self.colorbar_axes = adjust, colorbar, None
-        self.key, self.fig, self.axes, self.panels, self.backgrounds = None, None, [], [], {}
-        self.background = None
-
-    def _build(self, row_labels, col_labels):
-        """Label the panels with these words (the figure and its axes are made only once)."""
-        nrows, ncols = self.shape
-        if self.fig is None:
-            self.fig, axes = new_figure(*self.size, ncols=ncols, nrows=nrows, layout=None)
-            self.fig.subplots_adjust(**self.adjust)
-            self.axes = list(np.ravel(axes))
-            self.background = self.fig.figimage(np.ones((1, 1, 4)), zorder=-1)
-            if self.colorbar:
-                self._add_colorbar()
-        for artist in [a for ax in self.axes for a in (*ax.texts, *ax.images)]:
-            artist.remove()
-        self.background.set_visible(False)
-        blank = np.zeros((len(row_labels), len(col_labels)))
-        self.panels, self.backgrounds = [], {}
-        for k, ax in enumerate(self.axes):
-            row_names = k % ncols == 0
-            words = col_labels if row_names or not self.left_only else []
-            image = fast_heatmap(ax, blank, row_labels, words, "", row_names=row_names,
-                                 cmap="viridis", vmin=0.0, vmax=1.0)
-            *labels, title = ax.texts
-            for text in labels:
-                text.set_fontsize(self.fontsize)
-            cells = [ax.text(j, i, "", ha="center", va="center", fontsize=7)
-                     for i, j in np.ndindex(blank.shape)] if self.annotate else []
-            self.panels.append((ax, image, labels, len(row_labels) if row_names else 0, title,
-                                cells))
-        self.key = (tuple(row_labels), tuple(col_labels))
-
-    def _add_colorbar(self):
-        """One colour bar beside the grid for the shared viridis scale 0..1."""
-        bottom, top = self.fig.subplotpars.bottom, self.fig.subplotpars.top
-        right = self.fig.subplotpars.right
-        self.colorbar_axes = self.fig.add_axes((right + 0.012, bottom, 0.012, top - bottom))
-        scale = ScalarMappable(Normalize(0.0, 1.0), "viridis")
-        bar = self.fig.colorbar(scale, cax=self.colorbar_axes)
-        bar.ax.tick_params(labelsize=7)
-
-    def _show_labels(self, n, shown):
-        """Label visibility for `n` panels shown; `shown` False hides every label."""
-        ncols = self.shape[1]
-        for k, (_, _, labels, n_row, _, _) in enumerate(self.panels):
-            for i, text in enumerate(labels):
-                text.set_visible(shown and (i < n_row or k + ncols >= n))
-        if self.colorbar_axes is not None:
-            self.colorbar_axes.set_visible(shown)
-
-    def _labels_picture(self, n):
-        """(RGBA array, x, y): the pixels holding the word labels of `n` panels, cropped to the
-        box around the labels, and where that box sits (pixels from the figure's bottom left)."""
-        hidden = [self.background] + [artist for _, image, _, _, title, cells in self.panels
-                                      for artist in (image, title, *cells)]
-        for artist in hidden:
-            artist.set_visible(False)
-        self._show_labels(n, True)
-        canvas = FigureCanvasAgg(self.fig)
-        canvas.draw()
-        pixels = np.asarray(canvas.buffer_rgba())
-        rows, cols = np.nonzero(pixels[..., :3].min(axis=2) < 255)
-        top, bottom, left, right = rows.min(), rows.max() + 1, cols.min(), cols.max() + 1
-        picture = (pixels[top:bottom, left:right].copy(), left, pixels.shape[0] - bottom)
-        for artist in hidden:
-            artist.set_visible(True)
-        self._show_labels(n, False)
-        return picture
-
-    def draw(self, matrices, row_labels, col_labels, titles):
-        """Show `matrices` (each (len(row_labels), len(col_labels))) titled `titles`; the Figure."""
-        n = len(matrices)
-        if n > self.shape[0] * self.shape[1]:
-            raise ValueError(f"At most {self.shape[0] * self.shape[1]} panels, got {n}.")
-        if self.key != (tuple(row_labels), tuple(col_labels)):
-            self._build(row_labels, col_labels)
-        for k, (ax, image, _, _, title, cells) in enumerate(self.panels):
-            ax.set_visible(k < n)
-            if k >= n:
-                continue
-            image.set_data(matrices[k])
-            title.set_text(titles[k])
-            for text, v in zip(cells, np.ravel(matrices[k]) if cells else [], strict=True):
-                text.set_text(f"{v:.2f}")
-                text.set_color("black" if v > 0.5 else "white")
-        if self.cache_labels:
-            if n not in self.backgrounds:
-                self.backgrounds[n] = self._labels_picture(n)
-            picture, self.background.ox, self.background.oy = self.backgrounds[n]
-            self.background.set_data(picture)
-            self.background.set_visible(True)
-        else:
-            self._show_labels(n, True)
-        return self.fig
 
 
 def _three_panels():

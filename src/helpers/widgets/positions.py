@@ -11,16 +11,15 @@ controls to figures. Introduced in 05_positions.
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.ticker import MaxNLocator
-from matplotlib.transforms import Bbox
 
 from .. import data, positions
 from ..attention import softmax
 from ..corpus import sentence_ids, tokenize
-from ..plots import fast_heatmap, new_figure
+from ..plots import fast_heatmap
 from ..positions import DETERMINERS, PREPOSITIONS
 from .base import Explorer
+from .canvas import Canvas, ColourBar
 
 OFFSET_WORDS = "the a of in police fire government said people new south wales"
 GENERATION_SENTENCE = "the police said the fire was burning near the city"
@@ -92,63 +91,21 @@ def _cached(figures, key, build, keep=8):
     return figures[key]
 
 
-def _paste_texts(fig, texts):
-    """Replace static `texts` of `fig` by pictures of them, drawn once; returns nothing.
-
-    Drawing text is most of a redraw, so labels that never change (until the figure is rebuilt)
-    are rendered once, alone on a transparent canvas, and pasted back as a few small RGBA
-    pictures (one per side of each axes: left, below, above), which redraw in a fraction of
-    the time.
-    """
-    renderer = FigureCanvasAgg(fig).get_renderer()
-    renderer.clear()  # transparent
-    boxes = {}
-    for text in texts:
-        text.draw(renderer)
-        box, axes = text.get_window_extent(renderer), text.axes.get_window_extent()
-        side = "left" if box.x1 <= axes.x0 + 1 else "below" if box.y1 <= axes.y0 + 1 else "above"
-        boxes.setdefault((id(text.axes), side), []).append(box)
-        text.remove()
-    pixels = np.asarray(renderer.buffer_rgba())  # (height, width, 4), top row first
-    height, width = pixels.shape[:2]
-    for group in boxes.values():
-        box = Bbox.union(group)
-        x0, x1 = max(int(box.x0) - 1, 0), min(int(np.ceil(box.x1)) + 1, width)
-        top = max(height - int(np.ceil(box.y1)) - 1, 0)
-        bottom = min(height - int(box.y0) + 1, height)
-        fig.figimage(pixels[top:bottom, x0:x1].copy(), x0, height - bottom, origin="upper",
-                     zorder=3)
-
-
-def _colour_bar(fig, image, rect, ticks, fmt="{:g}"):
-    """A colour bar for `image` in the figure rectangle `rect`, ticks as plain texts.
-
-    Returns the tick texts (left of the bar) so a draw can relabel them; no tick machinery.
-    """
-    cax = fig.add_axes(rect)
-    fig.colorbar(image, cax=cax)
-    cax.set_axis_off()
-    return [cax.text(1.3, y, fmt.format(v), transform=cax.transAxes, ha="left", va="center",
-                     fontsize=7) for y, v in zip((0.0, 0.5, 1.0), ticks, strict=True)]
-
-
 def _offsets_figure(profiles, chosen):
-    """The offsets figure for one list of words: (fig, image, title, marker, bar_labels).
+    """The offsets figure for one list of words: (fig, image, title, marker, colour bar).
 
     Built once per word list; a δ or operator change only swaps the image's data and the texts.
     """
     K = len(profiles.X_offsets)
     grid = np.arange(1, K + 1)
-    fig, axes = new_figure(9.0, 3.8, ncols=2, layout=None)
-    fig.subplots_adjust(left=0.11, right=0.98, bottom=0.27, top=0.9, wspace=0.36)
-    left, right = axes[0]
+    canvas = Canvas(9.0, 3.8, ncols=2, left=0.11, right=0.98, bottom=0.27, top=0.9,
+                    wspace=0.36)
+    fig, (left, right) = canvas.fig, canvas.axes
     k = len(chosen)
     image = fast_heatmap(left, np.zeros((k, k)), chosen, chosen, "")
     title = left.texts[-1]
     left.text(-0.6, k - 0.4, "u ↓  w →", ha="right", va="top", fontsize=8, color="gray")
-    box = left.get_position()
-    bar_labels = _colour_bar(fig, image, [box.x1 + 0.008, box.y0, 0.012, box.height],
-                             (0, 0, 0))
+    bar = ColourBar.beside(left, gap=0.008, width=0.012)
     right.plot(grid, profiles.information, "o-", ms=3)
     right.plot(grid, profiles.baseline, ":", color="gray")
     right.plot(grid, profiles.class_bits, "s-", ms=3, color="C3")
@@ -161,8 +118,8 @@ def _offsets_figure(profiles, chosen):
     _plain_ticks(right, [1, 5, 10, 15, 20][:1 + K // 5], ys,
                  "|δ|", "bits about the word |δ| away")
     _title(right, "blue: any word · gray: shuffled · red: after a determiner")
-    _paste_texts(fig, [t for ax in (left, right) for t in ax.texts if t is not title])
-    return fig, image, title, marker, bar_labels
+    canvas.freeze([image, title, marker, bar.strip, *bar.texts])
+    return fig, image, title, marker, bar
 
 
 def _scale(X_offsets, t, kind):
@@ -200,14 +157,15 @@ def make_draw_offsets(profiles, vocab):
         block = positions.operator_entries(X, t[:, None], t[None, :], kind)  # (k, k)
         with np.errstate(divide="ignore"):
             shown = np.ma.masked_invalid(np.log10(block) if kind == "count" else block)
-        fig, image, title, marker, bar_labels = _cached(
+        fig, image, title, marker, bar = _cached(
             built, tuple(chosen), lambda: _offsets_figure(profiles, chosen))
         low, high = _cached(scales, (tuple(chosen), kind),
                             lambda: _scale(profiles.X_offsets, t, kind))
         image.set_data(shown)
         image.set_cmap("RdBu_r" if kind == "pmi" else "viridis")
         image.set_clim(low, high)
-        for label, value in zip(bar_labels, (low, (low + high) / 2, high), strict=True):
+        bar.strip.set_cmap(image.get_cmap())
+        for label, value in zip(bar.texts, (low, (low + high) / 2, high), strict=True):
             label.set_text(f"{value:.2g}" if kind == "pmi" else f"{10 ** value:.3g}")
         where = "after" if delta > 0 else "before"
         title.set_text(f"{'X' if kind == 'count' else 'PMI'}{_superscript(delta)}[u, w]: "
@@ -251,15 +209,14 @@ def make_draw_kernel(profiles, n=64):
     measured = profiles.information - profiles.baseline
     measured = measured / measured[0]
     grid = np.arange(1, K + 1)
-    fig, axes = new_figure(9.0, 3.8, ncols=2, layout=None)
-    fig.subplots_adjust(left=0.03, right=0.98, bottom=0.14, top=0.9, wspace=0.2)
-    left, right = axes[0]
+    canvas = Canvas(9.0, 3.8, ncols=2, left=0.03, right=0.98, bottom=0.14, top=0.9,
+                    wspace=0.2)
+    fig, (left, right) = canvas.fig, canvas.axes
     image = left.imshow(np.zeros((n, n)), cmap="RdBu_r", vmin=-1, vmax=1,
                         interpolation="nearest")
     left.set_axis_off()
     left.apply_aspect()  # the square image's own box
-    box = left.get_position()
-    _colour_bar(fig, image, [box.x1 + 0.01, box.y0, 0.012, box.height], (-1, 0, 1))
+    ColourBar.beside(left, "RdBu_r", "{:g}", gap=0.01, width=0.012).show(-1, 1)
     title = _title(left, "", fontsize=10)
     left.text(0.5, -0.02, f"position q → (0..{n - 1}); rows: position p ↓", ha="center",
               va="top", transform=left.transAxes, fontsize=8)
@@ -271,7 +228,7 @@ def make_draw_kernel(profiles, n=64):
     _plain_ticks(right, [1, 5, 10, 15, 20][:1 + K // 5], [-1.0, -0.5, 0.0, 0.5, 1.0],
                  "offset δ")
     _title(right, "blue: k(δ)/k(0) · red: Lee I(δ) above shuffled, 1 at δ=1")
-    _paste_texts(fig, [t for ax in fig.axes for t in ax.texts if t is not title])
+    canvas.freeze([image, title, line])
 
     def draw_kernel(base=10000.0, d=32):
         """Heatmap of the sinusoidal Gram matrix P Pᵀ / (d/2) (left), profile vs data (right)."""
@@ -308,16 +265,12 @@ def _generation_figure(words):
     blank when the mask holds every row still.
     """
     n = len(words)
-    fig, axes = new_figure(9.0, 3.8, ncols=2, layout=None)
-    fig.subplots_adjust(left=0.1, right=0.98, bottom=0.22, top=0.9, wspace=0.45)
-    left, right = axes[0]
+    canvas = Canvas(9.0, 3.8, ncols=2, left=0.1, right=0.98, bottom=0.22, top=0.9, wspace=0.45)
+    fig, (left, right) = canvas.fig, canvas.axes
     image = fast_heatmap(left, np.full((n, n), np.nan), words, words, "", cmap="magma_r",
                          vmin=0.0, vmax=1.0)
     title = left.texts[-1]
-    box = left.get_position()
-    _colour_bar(fig, image, [box.x1 + 0.008, box.y0, 0.012, box.height], (0, 0.5, 1))
-    _paste_texts(fig, [t for ax in fig.axes if ax is not right for t in ax.texts
-                       if t is not title])
+    ColourBar.beside(left, "magma_r", "{:g}", gap=0.008, width=0.012).show(0, 1)
     row_points = right.get_position().height * fig.get_figheight() * 72 / n
     reference = right.hlines(np.arange(n), 0, np.zeros(n), linewidth=0.8 * row_points,
                              color="0.85")
@@ -327,6 +280,7 @@ def _generation_figure(words):
     labels = [right.text(-0.02, i, f"{i}: {w}", ha="right", va="center", fontsize=8,
                          transform=right.get_yaxis_transform()) for i, w in enumerate(words)]
     bar_title = _title(right, "")
+    canvas.freeze([image, title, right])
     return fig, image, title, bars, reference, labels, bar_title
 
 

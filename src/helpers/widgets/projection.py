@@ -15,7 +15,7 @@ from matplotlib.ticker import MaxNLocator
 from .. import cooccurrence, corpus, data, plots, projection
 from ..attention import softmax
 from .base import Explorer
-from .cooccurrence import Canvas
+from .canvas import Canvas, ColourBar
 
 ATTENTION_SENTENCE = "the reserve bank cut interest rates again"
 PREDICTION_SENTENCE = "israeli troops in the west bank"
@@ -30,19 +30,6 @@ SMOOTHING = 1.0  # the pseudo-count ε of "smooth": log(X + 1) = log(1 + X)
 def lee_operators() -> projection.Operators:
     """The Lee operators with the d = 50 GloVe fit (from the disk cache), for the default builds."""
     return projection.operators(data.lee(), data.lee_glove(dim=50))
-
-
-def colour_strip(fig, rect, cmap):
-    """A vertical colour bar drawn once at `rect` (figure fractions) with a value at each end.
-
-    Returns (low, high): the two Text artists, to `set_text` when the panel's scale changes.
-    """
-    ax = fig.add_axes(rect)
-    ax.imshow(np.linspace(1.0, 0.0, 64)[:, None], aspect="auto", cmap=cmap)
-    ax.set_axis_off()
-    low = ax.text(0.5, -0.03, "", transform=ax.transAxes, ha="center", va="top", fontsize=8)
-    high = ax.text(0.5, 1.03, "", transform=ax.transAxes, ha="center", va="bottom", fontsize=8)
-    return low, high
 
 
 def panels(width, height, ncols, wspace=0.12, left=0.09, bottom=0.24):
@@ -111,10 +98,8 @@ def make_draw_attention(ops):
     canvas = panels(12.0, 4.2, ncols=2)
     canvas.axes[0].set_position([0.07, 0.24, 0.27, 0.66])
     canvas.axes[1].set_position([0.385, 0.24, 0.565, 0.66])
-    m_low, m_high = colour_strip(canvas.fig, [0.348, 0.3, 0.008, 0.5], "viridis")
-    a_low, a_high = colour_strip(canvas.fig, [0.965, 0.3, 0.008, 0.5], "magma")
-    a_low.set_text("0")
-    a_high.set_text("1")
+    m_bar = ColourBar(canvas.fig, [0.348, 0.3, 0.008, 0.5], "viridis")
+    ColourBar(canvas.fig, [0.965, 0.3, 0.008, 0.5], "magma", fmt="{:g}").show(0, 1)
 
     def draw_attention(sentence_text=ATTENTION_SENTENCE, S="PPMI", logits="log X",
                        smooth=False):
@@ -136,9 +121,9 @@ def make_draw_attention(ops):
         canvas.heatmap(0, M, words, [""] * len(words),
                        f"M = O S Oᵀ, S = {S} (columns: the same words)")
         finite = M[np.isfinite(M)]
-        m_low.set_text(f"{finite.min():.2g}" if finite.size else "")
-        m_high.set_text(f"{finite.max():.2g}" if finite.size else "")
+        m_bar.show(*(finite.min(), finite.max()) if finite.size else (0.0, 0.0))
         side_by_side(canvas, 1, A, R, words, f"softmax({logits})", "restricted P(t_j | t_i)")
+        canvas.freeze_labels(tuple(words), *m_bar.texts)
         kl = projection.kl_rows(R, A)
         fig = canvas.fig
         caption = (f"max |softmax - R| = {np.abs(A - R).max():.2e}   mean KL(R || softmax) = "
@@ -263,9 +248,7 @@ def make_draw_glove_kl(ops, dims, means, fits):
     canvas = panels(12.0, 4.0, ncols=2)
     canvas.axes[0].set_position([0.07, 0.24, 0.52, 0.66])
     canvas.axes[1].set_position([0.71, 0.24, 0.27, 0.62])
-    low, high = colour_strip(canvas.fig, [0.6, 0.3, 0.008, 0.5], "magma")
-    low.set_text("0")
-    high.set_text("1")
+    ColourBar(canvas.fig, [0.6, 0.3, 0.008, 0.5], "magma", fmt="{:g}").show(0, 1)
     marker = kl_panel(canvas.axes[1], dims, means)
 
     def draw_glove_kl(sentence_text=ATTENTION_SENTENCE, d=50):
@@ -290,6 +273,7 @@ def make_draw_glove_kl(ops, dims, means, fits):
         top = 1.3 * max(means.max(), here)
         if ax.get_ylim()[1] != top:
             ax.set_ylim(0, top)
+        canvas.freeze_labels((tuple(words), top), marker)
         sweep = ", ".join(f"d={dim}: {mean:.3f}" for dim, mean in zip(dims, means, strict=True))
         caption = (f"d = {d}: mean KL on this sentence {here:.4f} nats, over the "
                    f"sampled Lee windows {means[list(dims).index(d)]:.4f} nats.\n"

@@ -12,16 +12,13 @@ update only slices, swaps image data and texts, and renders. Introduced in 04_qk
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.cm import ScalarMappable
-from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
-from matplotlib.transforms import IdentityTransform
 
 from .. import bilinear, corpus, data
 from ..attention import softmax
-from ..plots import fast_heatmap, new_figure
+from ..plots import fast_heatmap
 from .base import Explorer
+from .canvas import Canvas, ColourBar
 
 SENTENCE = "the prime minister said the united states will be more than ready"
 DIMENSIONS = tuple(2**p for p in range(11))  # d_k = 1 .. 1024
@@ -29,26 +26,11 @@ SMOOTHING = 0.1  # ε: X + ε keeps log X finite for the temperature view
 SKEW_RANGE = 0.5  # colour range ±0.5 of the A − Aᵀ panel (larger values are clipped)
 
 
-def _figure(width, height, ncols=1, **margins):
-    """A figure with fixed margins (figure fractions): no layout engine runs on a redraw."""
-    fig, axes = new_figure(width, height, ncols=ncols, layout=None)
-    fig.subplots_adjust(**margins)
-    return fig, axes[0] if ncols > 1 else axes
-
-
-def _relabel(parts, words, label):
-    """Give the figure in `parts` (a dict with "fig") the word labels `words`; returns `parts`.
-
-    Only a new sentence does work: it thaws the frozen background, lets `label(words)` redraw
-    the words (it returns the artists each draw updates, by name) and freezes again. A slider
-    move keeps everything, so a draw only swaps image data and texts.
-    """
-    if parts.get("words") != words:
-        if "thaw" in parts:
-            parts["thaw"]()
-        moving = label(words)
-        parts.update(moving, words=words, thaw=_freeze(parts["fig"], moving.values()))
-    return parts
+def _canvas(width, height, note, ncols=1, **margins):
+    """A `Canvas` with fixed margins and `note` (how to read it) at the bottom left."""
+    canvas = Canvas(width, height, ncols=ncols, **margins)
+    canvas.fig.text(0.01, 0.01, note, fontsize=8)
+    return canvas
 
 
 def _word_heatmap(ax, words, title="", row_names=True, col_names=True, **style):
@@ -62,59 +44,6 @@ def _word_heatmap(ax, words, title="", row_names=True, col_names=True, **style):
     image = fast_heatmap(ax, np.zeros((n, n)), words, words if col_names else [""] * n, title,
                          row_names=row_names, **style)
     return image, ax.texts[-1]
-
-
-class _ColourBar:
-    """A thin colour bar right of `ax` in colour map `cmap`, labelled by three plain texts.
-
-    The bar is drawn once (and frozen with the background); `label(low, high)` sets the texts
-    to the range the image beside it uses. `texts` are the artists a redraw must update.
-    """
-
-    def __init__(self, fig, ax, cmap, fmt="{:.2f}"):
-        box = ax.get_position()
-        cax = fig.add_axes([box.x1 + 0.006, box.y0, 0.01, box.height])
-        fig.colorbar(ScalarMappable(cmap=cmap), cax=cax)
-        cax.set_axis_off()
-        self.fmt = fmt
-        self.texts = [cax.text(1.5, y, "", transform=cax.transAxes, ha="left", va="center",
-                               fontsize=7) for y in (0.0, 0.5, 1.0)]
-
-    def label(self, low, high):
-        """Write low, the middle and high beside the bar."""
-        for text, value in zip(self.texts, (low, (low + high) / 2, high), strict=True):
-            text.set_text(self.fmt.format(value))
-
-
-def _freeze(fig, moving):
-    """Render all but the `moving` artists once into one background image of the figure.
-
-    Word labels, tick labels and fixed curves are static while the words stay the same; as one
-    image they cost a copy per redraw instead of a text layout each. Only `moving` (the
-    artists a draw updates; an Axes in it stays entirely live) are drawn again. Returns a
-    function that undoes this (shows the static artists again, drops the background).
-    """
-    moving = set(moving)
-    for artist in moving:
-        artist.set_visible(False)
-    canvas = FigureCanvasAgg(fig)
-    canvas.draw()
-    background = np.asarray(canvas.buffer_rgba()).copy()  # (height, width, 4), top row first
-    for artist in moving:
-        artist.set_visible(True)
-    static = fig.texts + fig.images + [child for ax in fig.axes if ax not in moving
-                                       for child in ax.get_children()]
-    hidden = [artist for artist in static if artist not in moving and artist.get_visible()]
-    for artist in hidden:
-        artist.set_visible(False)
-    image = fig.figimage(background, zorder=-1, origin="upper")
-
-    def thaw():
-        image.remove()
-        for artist in hidden:
-            artist.set_visible(True)
-
-    return thaw
 
 
 def _show(image, values, low, high):
@@ -145,14 +74,12 @@ def make_draw_direction(vocab, W, W_context):
     L_ij ≈ log X^R[t_i, t_j] scores the words that *follow* t_i: the queries look forward, the
     direction a causal model masks out (it would use the transpose, X^L).
     """
-    fig, (left, right) = _figure(9.0, 3.8, ncols=2, left=0.11, right=0.93, bottom=0.2, top=0.91,
-                                 wspace=0.12)
-    fig.text(0.01, 0.01, "rows: query word i   columns: key word j   (L from X^R: queries look "
-             "forward, at words after them)", fontsize=8)
-    bar = _ColourBar(fig, left, "viridis")
-    skew_bar = _ColourBar(fig, right, "RdBu_r")
-    skew_bar.label(-SKEW_RANGE, SKEW_RANGE)
-    parts = {"fig": fig}
+    canvas = _canvas(9.0, 3.8, "rows: query word i   columns: key word j   (L from X^R: "
+                     "queries look forward, at words after them)", ncols=2, left=0.11,
+                     right=0.93, bottom=0.2, top=0.91, wspace=0.12)
+    fig, (left, right) = canvas.fig, canvas.axes
+    bar = ColourBar.beside(left, "viridis", "{:.2f}")
+    ColourBar.beside(right, "RdBu_r", "{:.2f}").show(-SKEW_RANGE, SKEW_RANGE)
 
     def label(words):
         image, title = _word_heatmap(left, words, cmap="viridis")
@@ -168,9 +95,9 @@ def make_draw_direction(vocab, W, W_context):
         L = W[ids] @ W_context[ids].T  # (n, n) = H B Hᵀ with H = Q[W | W̃], B = [[0, I], [0, 0]]
         L_sym, L_skew = bilinear.sym_skew(L)
         A = softmax(L_sym + beta * L_skew)  # (n, n)
-        p = _relabel(parts, words, label)
+        p = canvas.relabel(tuple(words), lambda: label(words))
         _show(p["image"], A, 0.0, float(A.max()))
-        bar.label(0.0, float(A.max()))
+        bar.show(0.0, float(A.max()))
         _show(p["skew"], A - A.T, -SKEW_RANGE, SKEW_RANGE)
         p["title"].set_text(f"attention softmax(L_sym + {beta:.2f}·L_skew)")
         share = bilinear.energy_fractions(L)[1] if np.any(L) else 0.0
@@ -197,14 +124,8 @@ def direction_explorer(vocab=None, fit=None) -> Explorer:
                     "(queries look forward)")
 
 
-def _error_curves(two_maps, one_map):
-    """The rank panel's error curves, drawn once: (RGBA layer of the 9 x 3.6 in figure, axes).
-
-    The curves do not depend on the sentence, so every rank figure shows this one image; the
-    returned axes maps d_k to the layer's pixels for the d_k marker.
-    """
-    fig, curve = _figure(9.0, 3.6, left=0.77, right=0.985, bottom=0.25, top=0.89)
-    fig.patch.set_alpha(0.0)
+def _error_curves(curve, two_maps, one_map):
+    """The rank panel's error curves on `curve`; they do not depend on the sentence."""
     ranks = np.arange(len(two_maps))
     curve.plot(ranks, two_maps, label="U_Q ≠ U_K (SVD)")
     curve.plot(ranks, one_map, label="U_Q = U_K (PSD)")
@@ -215,9 +136,6 @@ def _error_curves(two_maps, one_map):
     curve.set_xlabel("d_k", fontsize=8, labelpad=1)
     curve.legend(fontsize=7, loc="lower left")
     curve.set_title("‖S − U_Q U_Kᵀ‖ / ‖S‖, vocabulary", fontsize=9)
-    canvas = FigureCanvasAgg(fig)
-    canvas.draw()
-    return np.asarray(canvas.buffer_rgba()).copy(), curve
 
 
 def make_draw_rank(vocab, S, spectra=None):
@@ -230,17 +148,14 @@ def make_draw_rank(vocab, S, spectra=None):
     root = np.sqrt(np.maximum(spectra.lam, 0.0))
     two_maps, one_map = spectra.errors(), spectra.shared_errors()
 
-    curves, curve_axes = _error_curves(two_maps, one_map)
-    fig, (exact, approx) = _figure(9.0, 3.6, ncols=2, left=0.11, right=0.655, bottom=0.25,
-                                   top=0.89, wspace=0.06)
-    fig.text(0.01, 0.01, "S = log(1 + X^R)   rows: query word i   columns: key word j   "
-             "both panels: one colour scale", fontsize=8)
-    bar = _ColourBar(fig, approx, "viridis")
-    fig.figimage(curves, origin="upper")
-    bottom, top = curve_axes.bbox.y0, curve_axes.bbox.y1  # pixels, as in `fig`
-    line = fig.add_artist(Line2D([0, 0], [bottom, top], color="0.5", lw=0.8,
-                                 transform=IdentityTransform()))
-    parts = {"fig": fig}
+    canvas = _canvas(9.0, 3.6, "S = log(1 + X^R)   rows: query word i   columns: key word j"
+                     "   both panels: one colour scale", ncols=2, left=0.11, right=0.655,
+                     bottom=0.25, top=0.89, wspace=0.06)
+    fig, (exact, approx) = canvas.fig, canvas.axes
+    bar = ColourBar.beside(approx, "viridis", "{:.2f}")
+    curve = fig.add_axes((0.77, 0.25, 0.215, 0.64))
+    _error_curves(curve, two_maps, one_map)
+    line = curve.axvline(0, color="0.5", lw=0.8)
 
     def label(words):
         exact_image, _ = _word_heatmap(exact, words, "softmax(M), M = O S Oᵀ", cmap="viridis")
@@ -263,13 +178,12 @@ def make_draw_rank(vocab, S, spectra=None):
             r = np.sqrt(svd.s[:d_k])
             L = (svd.U[ids, :d_k] * r) @ (svd.Vt[:d_k, ids].T * r).T  # (O U_Q)(O U_K)ᵀ
         A_exact, A = softmax(M), softmax(L)  # (n, n) each
-        p = _relabel(parts, words, label)
+        p = canvas.relabel(tuple(words), lambda: label(words))
         top = float(max(A_exact.max(), A.max()))
         _show(p["exact"], A_exact, 0.0, top)
         _show(p["image"], A, 0.0, top)
-        bar.label(0.0, top)
-        x = curve_axes.transData.transform((d_k, 0))[0]
-        line.set_xdata([x, x])
+        bar.show(0.0, top)
+        line.set_xdata([d_k, d_k])
         p["title"].set_text(f"softmax((O U_Q)(O U_K)ᵀ), d_k = {d_k}"
                             + (", U_Q = U_K" if shared else ""))
         err = np.linalg.norm(M - L) / max(np.linalg.norm(M), 1e-12)
@@ -302,8 +216,9 @@ def make_draw_scaling(logits):
     """Drawing function (d_k, scaled) over `bilinear.random_logits(DIMENSIONS)`."""
     n_keys = next(iter(logits.values())).shape[1]
     entropy_bins = np.linspace(0, np.log(n_keys), 33)
-    fig, (left, right) = _figure(9.0, 3.2, ncols=2, left=0.05, right=0.98, bottom=0.1,
-                                 top=0.89, wspace=0.15)
+    canvas = Canvas(9.0, 3.2, ncols=2, left=0.05, right=0.98, bottom=0.1, top=0.89,
+                    wspace=0.15)
+    fig, (left, right) = canvas.fig, canvas.axes
     logit_bars = left.stairs(np.zeros(50), np.arange(51.0), fill=True, color="C0")
     entropy_bars = right.stairs(np.zeros(32), entropy_bins, fill=True, color="C2")
     right.axvline(np.log(n_keys), color="0.4", lw=0.8)
@@ -313,7 +228,7 @@ def make_draw_scaling(logits):
     right.set_xlabel("nats", fontsize=8, labelpad=1)
     right.set_title(f"row entropy of softmax (max log {n_keys} = {np.log(n_keys):.2f})",
                     fontsize=10)
-    _freeze(fig, [left, entropy_bars])
+    canvas.freeze([left, entropy_bars])
 
     def draw_scaling(d_k=64, scaled=True):
         """Histograms of the logits and of the softmax row entropies for one d_k."""
@@ -349,10 +264,10 @@ def scaling_explorer(logits=None) -> Explorer:
 
 def make_draw_temperature(vocab, X):
     """Drawing function (sentence, tau) for softmax(log(X + ε) / τ) on a sentence."""
-    fig, ax = _figure(5.6, 4.2, left=0.2, right=0.88, bottom=0.19, top=0.93)
-    fig.text(0.01, 0.01, "rows: query word i   columns: key word j", fontsize=8)
-    bar = _ColourBar(fig, ax, "viridis")
-    parts = {"fig": fig}
+    canvas = _canvas(5.6, 4.2, "rows: query word i   columns: key word j", left=0.2,
+                     right=0.88, bottom=0.19, top=0.93)
+    fig, (ax,) = canvas.fig, canvas.axes
+    bar = ColourBar.beside(ax, "viridis", "{:.2f}")
 
     def label(words):
         image, title = _word_heatmap(ax, words, cmap="viridis")
@@ -366,9 +281,9 @@ def make_draw_temperature(vocab, X):
             raise ValueError(f"τ must be positive, got {tau}.")
         words = vocab.decode(ids)
         A = softmax(np.log(X[ids][:, ids].toarray() + SMOOTHING) / tau)  # (n, n)
-        p = _relabel(parts, words, label)
+        p = canvas.relabel(tuple(words), lambda: label(words))
         _show(p["image"], A, 0.0, float(A.max()))
-        bar.label(0.0, float(A.max()))
+        bar.show(0.0, float(A.max()))
         p["title"].set_text(f"softmax(log(X + {SMOOTHING}) / {tau:.2f})")
         caption = (f"mean row entropy {bilinear.row_entropy(A).mean():.3f} nats "
                    f"(uniform: {np.log(len(ids)):.3f})   "

@@ -7,15 +7,12 @@ built, so this module imports without the real-model extra; `explorers()` then r
 Introduced in 08_real_model.
 """
 
-from dataclasses import dataclass
-
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from .. import real_model as rm
-from ..plots import new_figure
 from .base import Explorer
+from .canvas import Canvas
 
 MAX_PIECES = 40
 N_EXAMPLES = 12
@@ -25,91 +22,38 @@ MAX_CACHED = 64  # sentences whose forward pass is kept
 FIGSIZE, AXES_BOX = (8.4, 4.0), (0.13, 0.2, 0.85, 0.66)
 
 
-def _label_layer(labels):
-    """The word-piece labels of a sentence rendered once as transparent RGBA pixels.
-
-    Drawing some thirty texts is most of a redraw; the browser pastes these pixels over its
-    figure instead (they are cached with the sentence), so a layer, head or prediction change
-    draws two texts. Same size, dpi and axes box as the browser's figure. Returns the strip
-    left of the axes (all rows of pixels) and the strip below it (right of that), as RGBA
-    arrays to place at the figure's bottom-left corner and at (x0, 0) pixels.
-    """
-    n = len(labels)
-    fig, ax = new_figure(*FIGSIZE, layout=None)
-    fig.patch.set_alpha(0)
+def _head_canvas():
+    """The browser's one figure, reused for every update: one axes [attention | gap |
+    prediction], no tick machinery. Returns (canvas, image, (attention title, prediction
+    title))."""
+    canvas = Canvas(*FIGSIZE)
+    ax = canvas.axes[0]
     ax.set_position(AXES_BOX)
     ax.set_axis_off()
-    ax.set_xlim(-0.5, 2 * n + 0.5)
-    ax.set_ylim(n - 0.5, -0.5)
+    image = ax.imshow(np.zeros((1, 3)), aspect="auto", interpolation="nearest", cmap="magma",
+                      vmin=0, vmax=1)
+    titles = tuple(ax.text(0, 0, "", ha="center", fontsize=10) for _ in range(2))
+    return canvas, image, titles
+
+
+def _label(image, titles, labels):
+    """Write the word pieces `labels` beside and below the browser's axes (frozen by the
+    caller) and place its image and titles for them; returns the artists a draw updates."""
+    ax, n = image.axes, len(labels)
+    for text in [t for t in ax.texts if t not in titles]:
+        text.remove()
     for k, word in enumerate(labels):
         ax.text(-0.6, k, word, ha="right", va="center", fontsize=8)
         ax.text(k, n - 0.4, word, rotation=60, ha="right", va="top", rotation_mode="anchor",
                 fontsize=8)
     ax.text(n + 1 + (n - 1) / 2, n + 0.2, "keys in the same order as on the left",
             ha="center", va="top", fontsize=8)
-    canvas = FigureCanvasAgg(fig)
-    canvas.draw()
-    pixels = np.asarray(canvas.buffer_rgba())  # (height, width, 4), top row first
-    x0, y0 = _axes_corner()
-    return pixels[:, :x0].copy(), pixels[y0:, x0:].copy()
-
-
-def _axes_corner():
-    """Pixel column of the axes' left edge and pixel row (from the top) of its bottom edge."""
-    width, height = (round(80 * size) for size in FIGSIZE)  # new_figure's dpi is 80
-    return round(AXES_BOX[0] * width), round((1 - AXES_BOX[1]) * height)
-
-
-@dataclass
-class _HeadFigure:
-    """The browser's one figure, reused for every update: [attention | gap | prediction].
-
-    One axes, no tick machinery, labels pasted as two pixel strips (`_label_layer`). Each half
-    is scaled to its own maximum (only the pattern is compared).
-    """
-
-    fig: object
-    ax: object
-    image: object
-    overlays: tuple
-    title: object
-    predict_title: object
-    labels: tuple = ()
-
-    @classmethod
-    def build(cls):
-        fig, ax = new_figure(*FIGSIZE, layout=None)
-        ax.set_position(AXES_BOX)
-        ax.set_axis_off()
-        image = ax.imshow(np.zeros((1, 3)), aspect="auto", interpolation="nearest",
-                          cmap="magma", vmin=0, vmax=1)
-        blank = np.zeros((1, 1, 4), np.uint8)
-        overlays = tuple(fig.figimage(blank, x, 0, origin="upper", zorder=3)
-                         for x in (0, _axes_corner()[0]))
-        title, predict_title = (ax.text(0, 0, "", ha="center", fontsize=10) for _ in range(2))
-        return cls(fig, ax, image, overlays, title, predict_title)
-
-    def show(self, labels, layer_pixels, A, P, layer, head, predict):
-        """Draw attention A and prediction P, both (n, n), for the word pieces `labels` whose
-        `_label_layer` is `layer_pixels`."""
-        n = len(labels)
-        if labels != self.labels:  # a new sentence: paste its labels
-            self.labels = labels
-            for overlay, pixels in zip(self.overlays, layer_pixels, strict=True):
-                overlay.set_data(pixels)
-            self.title.set_position(((n - 1) / 2, -1.2))
-            self.predict_title.set_position((n + 1 + (n - 1) / 2, -1.2))
-            self.image.set_extent((-0.5, 2 * n + 0.5, n - 0.5, -0.5))
-            self.ax.set_xlim(-0.5, 2 * n + 0.5)
-            self.ax.set_ylim(n - 0.5, -0.5)
-        panel = np.full((n, 2 * n + 1), np.nan)  # nan: blank
-        panel[:, :n] = A / A.max()
-        with np.errstate(invalid="ignore"):
-            panel[:, n + 1:] = P / np.nanmax(P) if np.isfinite(P).any() else P
-        self.image.set_data(panel)
-        self.title.set_text(f"layer {layer}, head {head}: attention (query ↓, key →)")
-        self.predict_title.set_text(f"counts predict: softmax({predict})")
-        return self.fig
+    titles[0].set_position(((n - 1) / 2, -1.2))
+    titles[1].set_position((n + 1 + (n - 1) / 2, -1.2))
+    image.set_extent((-0.5, 2 * n + 0.5, n - 0.5, -0.5))
+    ax.set_xlim(-0.5, 2 * n + 0.5)
+    ax.set_ylim(n - 0.5, -0.5)
+    return {"image": image, "attention": titles[0], "prediction": titles[1]}
 
 
 def make_draw_head(model, tokenizer, stats):
@@ -120,11 +64,11 @@ def make_draw_head(model, tokenizer, stats):
     `preload(sentences)` runs the forward passes ahead (the builder does it for its examples).
     """
     cache, predicted = {}, {}
-    figure = _HeadFigure.build()
+    canvas, image, titles = _head_canvas()
     n_layers, n_heads = model.config.num_hidden_layers, model.config.num_attention_heads
 
     def look(sentence):
-        """(labels, their pixels, content attention (L, h, n, n), ids (n,), offset profile)."""
+        """(labels, content attention (L, h, n, n), ids (n,), offset profile)."""
         if sentence in cache:
             return cache[sentence]
         pieces = tokenizer.tokenize(sentence)
@@ -144,8 +88,7 @@ def make_draw_head(model, tokenizer, stats):
         if len(cache) >= MAX_CACHED:
             cache.pop(next(iter(cache)))
         labels = tuple(e.tokens[k] for k in content)
-        cache[sentence] = (labels, _label_layer(labels), A, e.ids[content],
-                           rm.offset_profile([e]))
+        cache[sentence] = (labels, A, e.ids[content], rm.offset_profile([e]))
         return cache[sentence]
 
     def draw_head(sentence="", layer=0, head=2, predict=rm.PREDICTIONS[0]):
@@ -155,19 +98,27 @@ def make_draw_head(model, tokenizer, stats):
             raise ValueError("Type a sentence (or pick one of the Lee sentences in the list).")
         if not (0 <= layer < n_layers and 0 <= head < n_heads):
             raise ValueError(f"layer must lie in 0..{n_layers - 1} and head in 0..{n_heads - 1}.")
-        labels, pixels, attention, ids, profiles = look(sentence)
+        labels, attention, ids, profiles = look(sentence)
         if (sentence, predict) not in predicted:
             predicted[sentence, predict] = rm.predicted_attention(stats, ids, predict)
         P = predicted[sentence, predict]  # (n, n)
         A = attention[layer, head]  # (n, n)
-        fig = figure.show(labels, pixels, A, P, layer, head, predict)
+        canvas.relabel(labels, lambda: _label(image, titles, labels))
+        n = len(labels)
+        panel = np.full((n, 2 * n + 1), np.nan)  # nan: blank; each half scaled to its maximum
+        panel[:, :n] = A / A.max()
+        with np.errstate(invalid="ignore"):
+            panel[:, n + 1:] = P / np.nanmax(P) if np.isfinite(P).any() else P
+        image.set_data(panel)
+        titles[0].set_text(f"layer {layer}, head {head}: attention (query ↓, key →)")
+        titles[1].set_text(f"counts predict: softmax({predict})")
         off = ~np.eye(len(labels), dtype=bool) & np.isfinite(P)
         rho = rm.spearman(A[off], P[off])[0] if off.sum() > 2 and np.ptp(P[off]) > 0 else np.nan
         profile = profiles[layer, head]  # (11,), δ = -5..5
         caption = (f"Spearman(attention, prediction) on this sentence's {off.sum()} defined "
                    f"pairs: {rho:.2f}.  Mass at δ = -1: {profile[4]:.2f}, δ = +1: "
                    f"{profile[6]:.2f}.  Blank rows: pieces the counts never saw.")
-        return fig, caption
+        return canvas.fig, caption
 
     def preload(sentences):
         """Run (and cache) the forward passes of `sentences` ahead of any redraw."""
