@@ -15,8 +15,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+COMPANIONS = sorted((ROOT / "notebooks").glob("[0-9][0-9][a-z]_*.ipynb"))  # optional, in depth
+READ = NOTEBOOKS + COMPANIONS  # what learners open: headers and slides are checked on all
 SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))
-ALL = NOTEBOOKS + SOLUTIONS
+ALL = READ + SOLUTIONS
 WIDGET = "application/vnd.jupyter.widget-view+json"
 PROGRESS = re.compile(r"(Int|Float)Progress\(")  # a status bar, not a figure: no PNG needed
 SLIDE_TYPES = {"slide", "subslide", "fragment", "-", "skip", "notes"}
@@ -54,7 +56,7 @@ def test_there_are_notebooks():
     assert NOTEBOOKS, "no notebooks/NN_topic.ipynb found"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids(NOTEBOOKS))
+@pytest.mark.parametrize("path", READ, ids=ids(READ))
 def test_header_cell(path):
     first = read(path).cells[0]
     assert first.cell_type == "markdown" and first.source.startswith("# "), (
@@ -66,7 +68,7 @@ def test_header_cell(path):
     assert re.search(r"\d+\s*min", text), f"{path.name}: the header should give the minutes"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids(NOTEBOOKS))
+@pytest.mark.parametrize("path", READ, ids=ids(READ))
 def test_slide_metadata(path):
     notebook = read(path)
     problems = []
