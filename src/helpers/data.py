@@ -4,14 +4,20 @@ Introduced in 01_cooccurrence. Every later notebook starts from `lee()` or `toy(
 all sessions see the same vocabulary and the same counts.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
 
-from . import cooccurrence, corpus, glove
+from . import cooccurrence, corpus
 from .cache import cached, fingerprint
+
+if TYPE_CHECKING:  # glove is imported on use: numba (its trainer) takes a while to import
+    from . import glove
 
 GLOVE_FIELDS = ("W", "W_context", "b", "b_context", "costs")  # the arrays of a cached fit
 
@@ -80,6 +86,8 @@ def wiki_glove(dim: int = 100, epochs: int = 50, x_max: float = 10.0, seed: int 
                progress=None) -> glove.GloVe:
     """GloVe trained on the Wikipedia excerpt's counts (`wiki()`), cached like `lee_glove`:
     about half a minute on two cores the first time. Introduced in 02b_glove_in_depth."""
+    from . import glove
+
     glove.weighting(1.0, x_max)  # checks x_max before it enters the cache key
     return _cached_glove("glove-wiki", lambda: wiki().X, fingerprint(wiki().X), dim, epochs,
                          x_max, seed, progress)
@@ -111,6 +119,8 @@ def lee_glove(dim: int = 50, epochs: int = 50, x_max: float = 100.0, direction: 
     identical. `progress(epoch, cost)` is passed to `glove.train` (it is not called when the
     fit comes from the cache). Introduced in 02_glove.
     """
+    from . import glove
+
     glove.weighting(1.0, x_max)  # checks x_max before it enters the cache key
     return _cached_glove(f"glove-lee-{direction}", lambda: lee_counts(direction),
                          _lee_counts_fingerprint(direction), dim, epochs, x_max, seed, progress)
@@ -118,6 +128,7 @@ def lee_glove(dim: int = 50, epochs: int = 50, x_max: float = 100.0, direction: 
 
 def _cached_glove(name, counts, counts_key, dim, epochs, x_max, seed, progress) -> glove.GloVe:
     """A GloVe fit of `counts()` under the cache key (name, counts_key, settings, glove.py)."""
+    from . import glove
 
     def fit():
         result = glove.train(counts(), dim=dim, x_max=x_max, epochs=epochs, seed=seed,
