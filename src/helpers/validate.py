@@ -228,10 +228,11 @@ def counts(X, name: str = "X", square: bool = True):
     if X.ndim != 2 or 0 in X.shape or (square and X.shape[0] != X.shape[1]):
         wanted = "a non-empty square (|V|, |V|)" if square else "a non-empty 2-D"
         raise ValueError(f"{name} must be {wanted} count matrix, got shape {X.shape}.")
-    if not np.isfinite(values).all():
+    lowest, highest = (values.min(), values.max()) if values.size else (0.0, 0.0)
+    if not -np.inf < lowest <= highest < np.inf:  # NaN fails every comparison
         raise ValueError(f"{name} must be finite counts, got NaN or inf entries (pass counts X, "
                          "not log X).")
-    if (values < 0).any():
+    if lowest < 0:
         raise ValueError(f"{name} must be non-negative counts, got a negative entry "
                          f"({values.min():g}): pass counts X, not log X or PMI.")
     return X
