@@ -21,8 +21,9 @@ A new function needs valid example arguments: parameters are looked up per funct
 then by name in EXAMPLES (e.g. any `ids`, `X`, `vocab`); parameters with defaults use the
 default. When a test fails with "no example for parameter ...", add one there. A wrong value a
 docstring allows goes into DOCUMENTED; slow functions (training, downloads) into EXPENSIVE,
-where only refused values are tried; functions that need torch run with
-HELPERS_CONTRACT_TORCH=1. KNOWN_GAPS lists functions that do not keep the contract yet (expected
+where only refused values are tried; functions that need the real-model extra (NEEDS_TORCH, a
+name older than the numpy model) run when it is installed, unless HELPERS_CONTRACT_TORCH=0.
+KNOWN_GAPS lists functions that do not keep the contract yet (expected
 failures). Hypothesis runs derandomized, with a few examples per function and no shrinking, so
 the battery is deterministic and quick.
 """
@@ -53,7 +54,9 @@ SUBPACKAGES_OUT_OF_SCOPE = ("widgets", "exercises")
 # helpers.check is the environment check run before the course (python -m helpers.check): it
 # reads a requirements file and prints a report, and tests/test_check.py covers it.
 MODULES_OUT_OF_SCOPE = ("check",)
-TORCH_READY = os.environ.get("HELPERS_CONTRACT_TORCH") == "1"
+# The real model's functions run wherever its extra is installed (it loads in under a second,
+# in numpy); HELPERS_CONTRACT_TORCH=0 leaves them out for a quicker run.
+TORCH_READY = os.environ.get("HELPERS_CONTRACT_TORCH", "1") == "1"
 
 
 # --- discovery -------------------------------------------------------------------------------
@@ -386,10 +389,28 @@ CALLS = {
     "projection.window_kl": lambda: {"windows": _windows(),
                                      "logits_of": lambda w: np.zeros((len(w), len(w)))},
     "projection.glove_kl_sweep": lambda: {"windows": _windows(), "fits": {4: shared()["fit"]}},
-    "real_model.key_bias_mask": lambda: {"weights": _layer_weights(), "H": _rand(3, 4)},
-    "real_model.numpy_layer_attention": lambda: {"weights": _layer_weights(), "H": _rand(3, 4)},
+    "minilm.key_bias_mask": lambda: {"weights": _layer_weights(), "H": _rand(3, 4)},
+    "minilm.numpy_layer_attention": lambda: {"weights": _layer_weights(), "H": _rand(3, 4)},
+    "minilm.check_weights": lambda: {"weights": _layer_weights()},
+    "minilm.LayerWeights.head": lambda: {"self": _layer_weights(), "h": 1},
+    "minilm.read": lambda: {"folder": helpers.real_model.model_path()},
+    "minilm.random_twin": lambda: {"model": _real()[0], "seed": 0},
+    "minilm.forward": lambda: {"model": _real()[0], "ids": np.array([101, 1996, 2924, 102])},
+    "minilm.forward_many": lambda: {"model": _real()[0],
+                                    "id_lists": [np.array([101, 1996, 102]),
+                                                 np.array([101, 2924, 2001, 102])]},
+    "minilm.PieceTokenizer.tokenize": lambda: {"self": _real()[1], "text": "the river bank"},
+    "minilm.PieceTokenizer.convert_ids_to_tokens": lambda: {"self": _real()[1],
+                                                            "ids": np.array([101, 2924, 102])},
+    "minilm.PieceTokenizer.convert_tokens_to_ids": lambda: {"self": _real()[1], "token": "bank"},
     "real_model.bilinear_forms": lambda: {"weights": _layer_weights()},
-    "real_model.LayerWeights.head": lambda: {"self": _layer_weights(), "h": 1},
+    "ladder.train_glove": lambda: {"counted": shared()["toy"], "n_train": 2,
+                                   "name": "glove-toy-train"},
+    "ladder.split_tables": lambda: {"counted": shared()["toy"], "n_train": 2,
+                                    "name": "glove-toy-train"},
+    "ladder.embedding_form": lambda: {"S": sp.csr_matrix(_rand(6, 6)), "W": _rand(6, 3, seed=2)},
+    "ladder.entries": lambda: {"M": sp.csr_matrix(np.abs(_rand(4, 4))), "rows": np.array([0, 1]),
+                               "cols": np.array([2, 3])},
     "real_model.content_attention": lambda: {"extraction": _extraction()},
     "real_model.offset_profile": lambda: {"extractions": [_extraction()], "max_offset": 2},
 }
@@ -477,6 +498,9 @@ EXPENSIVE = {
     "block.cached_fit": "trains a layer and writes it to the course cache",
     "ladder.lee_train_glove": "trains GloVe on the Lee training documents",
     "ladder.lee_tables": "builds the ladder's tables from the Lee corpus",
+    "ladder.train_glove": "trains GloVe on a corpus's training documents",
+    "ladder.split_tables": "trains GloVe and builds the ladder's tables on a corpus split",
+    "ladder.wiki_tables": "builds the ladder's tables from the Wikipedia excerpt",
     "evaluate.word2vec_vectors": "trains Word2Vec on the corpus",
     "data.wiki_glove": "trains GloVe on the Wikipedia excerpt (half a minute)",
     "data.wiki": "counts the Wikipedia excerpt",
@@ -487,17 +511,14 @@ EXPENSIVE = {
 # fixed; remove it from this list then (a fixed one shows as XPASS). These came with the ladder
 # on any corpus split and the numpy MiniLM (ladder.py, minilm.py), after the contract's first gaps
 # were closed: they need examples here and entry checks in their modules.
-KNOWN_GAPS = {
-    "ladder.embedding_form", "ladder.entries", "ladder.split_tables", "ladder.train_glove",
-    "minilm.LayerWeights.head", "minilm.PieceTokenizer.convert_ids_to_tokens",
-    "minilm.PieceTokenizer.convert_tokens_to_ids", "minilm.PieceTokenizer.tokenize",
-    "minilm.check_weights", "minilm.forward", "minilm.forward_many", "minilm.gelu_erf",
-    "minilm.key_bias_mask", "minilm.numpy_layer_attention", "minilm.random_twin", "minilm.read",
-}
+KNOWN_GAPS = set()
 # Functions that need the optional real-model extra (the model's weights and tokenizer): loading
 # and counting in its word pieces take seconds, so they run only with HELPERS_CONTRACT_TORCH=1
 # (the name is older than the numpy model) and the extra installed.
-NEEDS_TORCH = {"real_model.load", "real_model.extract_many", "real_model.random_like",
+NEEDS_TORCH = {"minilm.read", "minilm.random_twin", "minilm.forward", "minilm.forward_many",
+               "minilm.PieceTokenizer.tokenize", "minilm.PieceTokenizer.convert_ids_to_tokens",
+               "minilm.PieceTokenizer.convert_tokens_to_ids", "real_model.load",
+               "real_model.extract_many", "real_model.random_like",
                "real_model.extract",
                "real_model.layer_weights", "real_model.head_energies", "real_model.piece_counts",
                "real_model.token_pairs",
@@ -715,7 +736,7 @@ def runnable(key, request=None):
         request.applymarker(pytest.mark.xfail(reason="a known gap: see KNOWN_GAPS", strict=False))
     if key in NEEDS_TORCH:
         if not TORCH_READY:
-            pytest.skip("needs torch: run with HELPERS_CONTRACT_TORCH=1 (the import is slow)")
+            pytest.skip("HELPERS_CONTRACT_TORCH=0 leaves out the real model's functions")
         if helpers.real_model.missing_extra():
             pytest.skip(helpers.real_model.EXTRA_HINT)
 

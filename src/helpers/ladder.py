@@ -98,7 +98,8 @@ def build_tables(vocab, train_docs, W):
 
 
 def embedding_form(S, W):
-    """The least-squares form B (d, d) with W B Wᵀ ≈ S, for a sparse S (|V|, |V|) and W (|V|, d).
+    """The least-squares form B (d, d) with W B Wᵀ ≈ S, for S (|V|, |V|) (sparse, or dense and
+    converted once) and W (|V|, d).
 
     With W = U R (thin QR), B = R⁻¹ (Uᵀ S U) R⁻ᵀ: `bilinear.EmbeddingFit.fit(S, W).B()` without
     a dense (|V|, |V|) copy of S. S may be a list of such matrices: then a list of forms, with
@@ -106,11 +107,15 @@ def embedding_form(S, W):
     """
     W = real_array(W, "W", 2, shape="(|V|, d)")
     many = isinstance(S, (list, tuple))
-    for one in S if many else [S]:
+    S = [one if sp.issparse(one) else sp.csr_matrix(real_array(one, "S", 2, shape="(|V|, |V|)"))
+         for one in (S if many else [S])]
+    for one in S:
         if not sp.issparse(one) or one.shape != (W.shape[0], W.shape[0]):
             raise TypeError(f"S must be a sparse ({W.shape[0]}, {W.shape[0]}) matrix (one row and "
                             f"column per row of W), got {type(one).__name__} of shape "
                             f"{getattr(one, 'shape', None)}.")
+        if one.dtype.kind not in "biuf":
+            raise ValueError(f"S must hold real numbers, got dtype {one.dtype}.")
         if not np.all(np.isfinite(one.data)):
             raise ValueError("S has inf or NaN entries: use finite log counts, e.g. X.log1p().")
     U, R = np.linalg.qr(W)
@@ -118,19 +123,25 @@ def embedding_form(S, W):
         raise ValueError(f"W must have independent columns, got shape {W.shape} of rank "
                          f"{np.linalg.matrix_rank(W)}.")
     forms = [np.linalg.solve(R, np.linalg.solve(R, U.T @ (one @ U)).T).T  # (d, d)
-             for one in (S if many else [S])]
+             for one in S]
     return forms if many else forms[0]
 
 
 def entries(M, rows, cols):
-    """M[rows, cols] for a sparse M (|V|, |V|) and broadcastable id arrays rows, cols: an array
-    of their broadcast shape.
+    """M[rows, cols] for M (|V|, |V|) (sparse, or dense and converted once) and broadcastable id
+    arrays rows, cols: an array of their broadcast shape.
 
     Looks the pairs up by binary search in M's sorted keys row · |V| + column (scipy's own
     fancy indexing is ten times slower on a million pairs). Introduced in 07b_ladder_on_wiki.
     """
-    if not sp.issparse(M) or M.ndim != 2:
-        raise TypeError(f"M must be a 2-D scipy sparse matrix, got {type(M).__name__}.")
+    if not sp.issparse(M):
+        M = sp.csr_matrix(real_array(M, "M", 2, shape="(|V|, |V|)"))
+    if M.dtype.kind not in "biuf" or not np.all(np.isfinite(M.data)):
+        raise ValueError(f"M must hold finite real numbers, got dtype {M.dtype} with "
+                         f"{int((~np.isfinite(M.data)).sum()) if M.dtype.kind in 'iuf' else 'any'}"
+                         " non-finite entries.")
+    if M.shape[0] == 0 or M.shape[0] != M.shape[1]:
+        raise ValueError(f"M must be a non-empty square (|V|, |V|) matrix, got shape {M.shape}.")
     M = M.tocsr()
     M.sort_indices()
     rows = id_array(rows, "rows", M.shape[0], ndim=None)
@@ -205,7 +216,7 @@ def lee_tables():
 def wiki_tables():
     """`LadderTables` on the first 85 articles of the Wikipedia excerpt (`data.wiki()`), with
     GloVe fitted to their counts only (cached; the 21 last articles are held out). The tables
-    are dense (|V|, |V|) = (9002, 9002): about 2 GB. Introduced in 07b_ladder_on_wiki.
+    are sparse (|V|, |V|) = (9002, 9002) matrices. Introduced in 07b_ladder_on_wiki.
     """
     from . import data
 

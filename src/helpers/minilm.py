@@ -167,23 +167,30 @@ class PieceTokenizer:
 
     def __call__(self, text, add_special_tokens=True):
         """{"input_ids": ids} for one text (a list of ints) or a list of texts (a list of lists)."""
+        add_special_tokens = validate.flag(add_special_tokens, "add_special_tokens")
         if isinstance(text, str):
             encoded = self._tokenizer.encode(text, add_special_tokens=add_special_tokens)
             return {"input_ids": encoded.ids}
+        if not isinstance(text, (list, tuple)) or not all(isinstance(t, str) for t in text):
+            raise TypeError(f"text must be a string or a list of strings, got "
+                            f"{validate.describe(text)}.")
         texts = list(text)
-        if not all(isinstance(t, str) for t in texts):
-            raise TypeError("text must be a string or a list of strings.")
         encoded = self._tokenizer.encode_batch(texts, add_special_tokens=add_special_tokens)
         return {"input_ids": [e.ids for e in encoded]}
 
     def tokenize(self, text):
         """The word pieces of `text`, without [CLS] and [SEP]."""
+        text = validate.text(text, "text")
         return self._tokenizer.encode(text, add_special_tokens=False).tokens
 
     def convert_ids_to_tokens(self, ids):
+        """The word piece of each id in `ids` (n,): a list of n strings."""
+        ids = validate.id_array(ids, "ids", self.vocab_size)
         return [self._tokenizer.id_to_token(int(i)) for i in ids]
 
     def convert_tokens_to_ids(self, token):
+        """The id of one word piece; [UNK]'s id for a piece outside the vocabulary."""
+        token = validate.text(token, "token")
         found = self._tokenizer.token_to_id(token)
         return self._tokenizer.token_to_id("[UNK]") if found is None else found
 
@@ -193,7 +200,14 @@ def read(folder):
     tokenizer.json."""
     from safetensors.numpy import load_file
 
+    if not isinstance(folder, (str, Path)):
+        raise TypeError(f"folder must be a path (str or Path), got {validate.describe(folder)}.")
     folder = Path(folder)
+    missing = [f for f in ("config.json", "model.safetensors", "tokenizer.json")
+               if not (folder / f).is_file()]
+    if missing:
+        raise ValueError(f"folder {str(folder)!r} holds no {', '.join(missing)}: give the model "
+                         "folder (real_model.model_path()).")
     raw = json.loads((folder / "config.json").read_text(encoding="utf-8"))
     config = Config(**{f: raw[f] for f in Config.__dataclass_fields__})
     w = load_file(folder / "model.safetensors")
@@ -289,6 +303,11 @@ def forward(model, ids):
     H (n, d_model) is the embedding output after its LayerNorm (what layer 0's attention reads);
     attentions (L, h, n, n) every layer's and head's weights, rows are queries. Both float64.
     """
+    validate.instance(model, "model", MiniLM, "Use real_model.load().")
+    ids = validate.id_array(ids, "ids", model.config.vocab_size)
+    if len(ids) > model.config.max_position_embeddings:
+        raise ValueError(f"ids has {len(ids)} pieces; the model reads at most "
+                         f"{model.config.max_position_embeddings}.")
     return forward_many(model, [ids])[0]
 
 

