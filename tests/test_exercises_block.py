@@ -5,16 +5,7 @@ import numpy as np
 import pytest
 
 from helpers.attention import softmax
-from helpers.exercises import base
 from helpers.exercises import block as ex
-
-
-@pytest.fixture(autouse=True)
-def fresh_ladders():
-    """Each test starts every hint ladder at its first rung."""
-    base._attempts.clear()
-    yield
-    base._attempts.clear()
 
 
 def test_check_1_layer_norm():

@@ -1,19 +1,9 @@
 """The 01_cooccurrence self-checks accept the right answers and explain the usual wrong ones."""
 
 import numpy as np
-import pytest
 
 from helpers import cooccurrence, data
-from helpers.exercises import base
 from helpers.exercises import cooccurrence as ex
-
-
-@pytest.fixture(autouse=True)
-def fresh_ladders():
-    """Each test starts every hint ladder at its first rung."""
-    base._attempts.clear()
-    yield
-    base._attempts.clear()
 
 
 def test_placeholders_are_not_yet():

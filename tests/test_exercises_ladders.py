@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 
 from helpers import real_model as rm
-from helpers.exercises import base
 
 MODULES = ("cooccurrence", "glove", "projection", "qkv", "positions", "heads", "block",
            "real_model")
@@ -51,13 +50,6 @@ def cases():
     for (name, number), answer in WRONG.items():
         marks = [NEEDS_MODEL] if name == "real_model" else []
         yield pytest.param(name, number, answer, marks=marks, id=f"{name}-{number}")
-
-
-@pytest.fixture(autouse=True)
-def fresh_ladders():
-    base._attempts.clear()
-    yield
-    base._attempts.clear()
 
 
 def test_every_exercise_has_a_ladder():

@@ -1,19 +1,9 @@
 """The 03_projection self-checks accept the right answers and give targeted hints."""
 
 import numpy as np
-import pytest
 
 from helpers import cooccurrence, corpus, data
-from helpers.exercises import base
 from helpers.exercises import projection as ex
-
-
-@pytest.fixture(autouse=True)
-def fresh_ladders():
-    """Each test starts every hint ladder at its first rung."""
-    base._attempts.clear()
-    yield
-    base._attempts.clear()
 
 
 def toy_ids(text):

@@ -5,16 +5,7 @@ import numpy as np
 import pytest
 
 from helpers import cooccurrence, data
-from helpers.exercises import base
 from helpers.exercises import qkv as ex
-
-
-@pytest.fixture(autouse=True)
-def fresh_ladders():
-    """Each test starts every hint ladder at its first rung."""
-    base._attempts.clear()
-    yield
-    base._attempts.clear()
 
 
 @pytest.fixture(scope="module")

@@ -4,18 +4,9 @@ import numpy as np
 import pytest
 
 from helpers import real_model as rm
-from helpers.exercises import base
 
 pytestmark = pytest.mark.skipif(rm.missing_extra() is not None,
                                 reason=f"{rm.missing_extra()} missing; {rm.EXTRA_HINT}")
-
-
-@pytest.fixture(autouse=True)
-def fresh_ladders():
-    """Each test starts every hint ladder at its first rung."""
-    base._attempts.clear()
-    yield
-    base._attempts.clear()
 
 
 def test_checks():

@@ -9,13 +9,6 @@ from helpers.exercises import base
 from helpers.exercises import projection as ex
 
 
-@pytest.fixture(autouse=True)
-def fresh_ladders():
-    base._attempts.clear()
-    yield
-    base._attempts.clear()
-
-
 def toy_counts():
     toy = data.toy()
     return toy, toy.X.toarray()
