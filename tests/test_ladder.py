@@ -64,8 +64,18 @@ def test_next_word_loss_by_hand(tables):
     assert np.allclose(P.sum(axis=1), 1) and np.isclose(U.sum(), 1)
     with pytest.raises(ValueError, match="next_ids"):
         ladder.next_word_loss(tables, A, ids, nxt[:2])
-    with pytest.raises(ValueError, match="row of zeros"):
-        ladder.next_word_loss(tables, np.zeros((3, 3)), ids, nxt)
+    # The readout is causal: weight on later keys (key i + 1 is the word predicted) is dropped,
+    # and a row with no weight on j <= i reads those keys uniformly.
+    later = A + np.triu(np.full((3, 3), 9.0), 1)
+    assert np.allclose(ladder.next_word_loss(tables, later, ids, nxt, mix=0.25), loss)
+    assert np.allclose(ladder.next_word_loss(tables, np.zeros((3, 3)), ids, nxt, mix=0.25),
+                       ladder.next_word_loss(tables, np.tril(np.ones((3, 3))), ids, nxt, mix=0.25))
+    with pytest.raises(ValueError, match="non-negative"):
+        ladder.next_word_loss(tables, -A, ids, nxt)
+    full = np.full((3, 3), 1 / 3)  # causal=False reads every key: the leaky score 07b shows
+    expected = [-np.log(0.75 * (full[i] @ P[ids, nxt[i]]) + 0.25 * U[nxt[i]]) for i in range(3)]
+    assert np.allclose(ladder.next_word_loss(tables, full, ids, nxt, mix=0.25, causal=False),
+                       expected)
 
 
 def test_unseen_rows_read_uniform_weights():

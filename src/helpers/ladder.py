@@ -29,7 +29,7 @@ import scipy.sparse as sp
 from . import cooccurrence, heads, positions
 from .attention import causal_mask, softmax
 from .corpus import Vocabulary
-from .validate import id_array, instance, number, real_array, text, whole_number
+from .validate import flag, id_array, instance, number, real_array, text, whole_number
 
 RUNGS = ("counts", "projection", "softmax", "embeddings", "asymmetry", "positions", "mask",
          "heads")
@@ -275,13 +275,18 @@ def unseen_rows(tables, ids):
     return int((entries(tables.X, ids[..., :, None], ids[..., None, :]).sum(axis=-1) == 0).sum())
 
 
-def next_word_loss(tables, A, ids, next_ids, mix=MIX):
+def next_word_loss(tables, A, ids, next_ids, mix=MIX, causal=True):
     """−log p_i(next_ids_i) per position, shape ids.shape, in nats.
 
-    p_i(w) = (1 − mix) Σ_j Â_ij P^R(w | t_j) + mix · U(w), with Â the rows of A (..., n, n)
-    rescaled to sum to 1 (for the counts rung this rescaling is the projection). A may carry
-    leading axes before ids.shape + (n,), e.g. (rungs, m, n, n): the result then has them too,
-    and the P^R lookups are done once for all. Introduced in 07_transformer_block.
+    p_i(w) = (1 − mix) Σ_{j ≤ i} Â_ij P^R(w | t_j) + mix · U(w), with Â the rows of A (..., n, n)
+    restricted to the keys j ≤ i and rescaled to sum to 1 (for the counts rung this rescaling
+    is the projection). The readout is causal whatever A is: key i + 1 is the word being
+    predicted, and a next-word predictor cannot read it or anything after it. So weights on
+    later keys are dropped, not used; a row with no weight on j ≤ i reads them uniformly.
+    `causal=False` reads every key of the piece instead: a leaky score, kept only to show what
+    reading the predicted word does (07b_ladder_on_wiki). A may
+    carry leading axes before ids.shape + (n,), e.g. (rungs, m, n, n): the result then has them
+    too, and the P^R lookups are done once for all. Introduced in 07_transformer_block.
     """
     instance(tables, "tables", LadderTables)
     V = len(tables.vocab)
@@ -294,9 +299,12 @@ def next_word_loss(tables, A, ids, next_ids, mix=MIX):
     if A.shape[max(A.ndim - ids.ndim - 1, 0):] != ids.shape + ids.shape[-1:] or (A < 0).any():
         raise ValueError(f"A must be non-negative weights of shape {ids.shape + ids.shape[-1:]},"
                          f" got shape {A.shape}.")
+    n = ids.shape[-1]
+    past = np.tril(np.ones((n, n), dtype=bool)) if flag(causal, "causal") else np.ones((n, n), bool)
+    A = np.where(past, A, 0.0)
     total = A.sum(axis=-1, keepdims=True)
-    if (total <= 0).any():
-        raise ValueError("A has a row of zeros: every position needs some weight.")
+    A = np.where(total > 0, A, past)  # no weight on the past: read it uniformly
+    total = A.sum(axis=-1, keepdims=True)
     mix = number(mix, "mix", above=0, maximum=1)
     follow = entries(tables.values, ids[..., None, :], next_ids[..., :, None])  # P^R(t_i+1 | t_j)
     followed = np.diff(tables.values.indptr) > 0  # (|V|,) words with a row P^R
