@@ -27,7 +27,10 @@ def test_quiz_widget_text_is_one_deterministic_line(session):
     assert repr(quiz) == f"[quiz] Session {session}: {n} questions"
     bundle = quiz._repr_mimebundle_()
     assert bundle["text/plain"] == repr(quiz) == repr(module.quiz())
-    assert set(bundle) <= {"text/plain", "application/vnd.jupyter.widget-view+json"}
+    assert set(bundle) <= {"text/plain", "text/html", "application/vnd.jupyter.widget-view+json"}
+    html = bundle["text/html"]  # the static view: every question, no answer, the same each time
+    assert html == module.quiz()._repr_mimebundle_()["text/html"]
+    assert html.count("<li>") >= n and "answer" not in html.replace("to answer", "")
 
 
 @pytest.mark.parametrize("session", SESSIONS)
