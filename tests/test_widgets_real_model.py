@@ -27,10 +27,15 @@ def test_controls_redraw(browser):
 
 
 def test_bad_sentences_give_messages(browser):
-    for text, words in (("", "Type a sentence"), ("qzxv wqpl blorptang", "Fewer than two"),
-                        ("the bank of the river " * 20, "word pieces")):
-        browser.controls["sentence"].value = text
-        assert browser.error is not None and words in browser.error
+    default = browser.controls["sentence"].value
+    try:
+        for text, words in (("", "Type a sentence"), ("qzxv wqpl blorptang", "Fewer than two"),
+                            ("the bank of the river " * 20, "word pieces")):
+            browser.controls["sentence"].value = text
+            assert browser.error is not None and words in browser.error
+    finally:  # the browser is shared by the module's tests, which run in any order
+        browser.controls["sentence"].value = default
+    assert browser.error is None
 
 
 def test_prediction_rows_are_distributions():
