@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from . import cooccurrence, validate
+from . import cache, cooccurrence, validate
 from .validate import real_array, whole_number
 
 OPERATORS = ("ppmi", "pmi0", "log1p")
@@ -213,8 +213,6 @@ class Spectra:
         """`of(S)`, kept in the course cache (`helpers.cache`), keyed by S's content and this
         module's code: a full SVD and eigendecomposition of a Lee-sized S take seconds, reading
         them back a fraction of one."""
-        from . import cache
-
         S = _square(S, "S")
 
         def compute():

@@ -304,11 +304,7 @@ def forward(model, ids):
     attentions (L, h, n, n) every layer's and head's weights, rows are queries. Both float64.
     """
     validate.instance(model, "model", MiniLM, "Use real_model.load().")
-    ids = validate.id_array(ids, "ids", model.config.vocab_size)
-    if len(ids) > model.config.max_position_embeddings:
-        raise ValueError(f"ids has {len(ids)} pieces; the model reads at most "
-                         f"{model.config.max_position_embeddings}.")
-    return forward_many(model, [ids])[0]
+    return _run(model, [_sentence_ids(model, ids, "ids")])[0]
 
 
 def forward_many(model, id_lists):
@@ -323,11 +319,21 @@ def forward_many(model, id_lists):
     validate.instance(model, "model", MiniLM, "Use real_model.load().")
     if isinstance(id_lists, (str, bytes)) or not hasattr(id_lists, "__len__") or not len(id_lists):
         raise ValueError("id_lists must be a non-empty list of id arrays, one per sentence.")
+    return _run(model, [_sentence_ids(model, x, f"id_lists[{k}]")
+                        for k, x in enumerate(id_lists)])
+
+
+def _sentence_ids(model, ids, name):
+    """One sentence's ids (n,) checked: known pieces, no more than the model's positions."""
+    ids = validate.id_array(ids, name, model.config.vocab_size)
     limit = model.config.max_position_embeddings
-    ids = [validate.id_array(x, f"id_lists[{k}]", model.config.vocab_size)
-           for k, x in enumerate(id_lists)]
-    if max(len(x) for x in ids) > limit:
-        raise ValueError(f"A sentence of id_lists has more than {limit} pieces, the model's limit.")
+    if len(ids) > limit:
+        raise ValueError(f"{name} has {len(ids)} pieces; the model reads at most {limit}.")
+    return ids
+
+
+def _run(model, ids):
+    """`forward_many` on checked id arrays."""
     starts = np.cumsum([0] + [len(x) for x in ids])
     positions = np.concatenate([np.arange(len(x)) for x in ids])
     eps = model.config.layer_norm_eps

@@ -2,7 +2,7 @@
 
 `draw_head` shows one head's real attention on a sentence (renormalised over content tokens)
 next to what co-occurrence counted on the Lee background corpus predicts for the same word
-pieces (`helpers.real_model.predicted_attention`). torch is imported only when an explorer is
+pieces (`helpers.real_model.predicted_attention`). The model is read only when an explorer is
 built, so this module imports without the real-model extra; `explorers()` then returns {}.
 Introduced in 08_real_model.
 """
