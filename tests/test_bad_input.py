@@ -15,14 +15,13 @@ to the default value must clear the message.
 
 import functools
 import importlib
-import pkgutil
 
 import ipywidgets as widgets
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from widget_steps import EXPLORER_MODULES
 
-import helpers.widgets
 from helpers import (
     attention,
     block,
@@ -34,11 +33,6 @@ from helpers import (
     heads,
     positions,
     projection,
-)
-
-MODULES = sorted(
-    info.name for info in pkgutil.iter_modules(helpers.widgets.__path__)
-    if info.name not in ("base", "canvas")
 )
 
 TEXT_BATTERY = {
@@ -121,7 +115,7 @@ def battery(explorer, control_name, control):
     return []
 
 
-@pytest.mark.parametrize("module_name", MODULES)
+@pytest.mark.parametrize("module_name", EXPLORER_MODULES)
 def test_every_control_survives_bad_input(module_name):
     explorers = explorers_of(module_name)
     if not explorers and module_name == "real_model":
@@ -141,7 +135,7 @@ def test_every_control_survives_bad_input(module_name):
             )
 
 
-@pytest.mark.parametrize("module_name", MODULES)
+@pytest.mark.parametrize("module_name", EXPLORER_MODULES)
 def test_every_control_is_covered(module_name):
     """Each control is a type the battery knows, so no control escapes the checks above."""
     for explorer in explorers_of(module_name).values():

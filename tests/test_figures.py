@@ -5,17 +5,11 @@ Here it is checked on made-up figures and on the default state of every explorer
 figures of every notebook are checked while nbval runs them (tests/kernel/check_figures.py).
 """
 
-import importlib
-import pkgutil
-
 import numpy as np
 import pytest
+from widget_steps import EXPLORER_MODULES, default_figures
 
-import helpers.widgets
 from helpers import plots
-
-MODULES = sorted(m.name for m in pkgutil.iter_modules(helpers.widgets.__path__)
-                 if m.name not in ("base", "canvas"))
 
 
 def test_overlapping_and_separate_texts():
@@ -36,10 +30,7 @@ def test_slanted_labels_side_by_side_do_not_count():
     assert plots.text_overlaps(fig), "eight slanted long labels in 1.2 inches must collide"
 
 
-@pytest.mark.parametrize("module", MODULES)
+@pytest.mark.parametrize("module", EXPLORER_MODULES)
 def test_explorer_default_states_have_no_overlapping_text(module):
-    explorers = importlib.import_module(f"helpers.widgets.{module}").explorers()
-    for name, explorer in explorers.items():
-        result = explorer.draw(**explorer.values())
-        fig = result[0] if isinstance(result, tuple) else result
+    for name, _, fig in default_figures(module):
         assert plots.text_overlaps(fig) == [], f"{module}.{name}: overlapping labels"

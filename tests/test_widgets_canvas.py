@@ -4,28 +4,20 @@ An explorer's frozen labels are pictures, not texts: here they are drawn as text
 and checked for overlaps as in tests/test_figures.py.
 """
 
-import importlib
 import io
-import pkgutil
 
 import numpy as np
 import pytest
 from PIL import Image
+from widget_steps import EXPLORER_MODULES, default_figures
 
-import helpers.widgets
 from helpers.plots import fast_heatmap, text_overlaps
 from helpers.widgets import base, canvas
 
-MODULES = sorted(m.name for m in pkgutil.iter_modules(helpers.widgets.__path__)
-                 if m.name not in ("base", "canvas"))
 
-
-@pytest.mark.parametrize("module", MODULES)
+@pytest.mark.parametrize("module", EXPLORER_MODULES)
 def test_every_explorer_picture_has_twice_the_pixel_density(module):
-    explorers = importlib.import_module(f"helpers.widgets.{module}").explorers()
-    for name, explorer in explorers.items():
-        result = explorer.draw(**explorer.values())
-        fig = result[0] if isinstance(result, tuple) else result
+    for name, explorer, fig in default_figures(module):
         width_px = Image.open(io.BytesIO(explorer.image.value)).size[0]
         inches = fig.get_figwidth()
         assert width_px >= 2 * inches * 80, f"{module}.{name}: {width_px} px for {inches} in"

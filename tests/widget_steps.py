@@ -1,5 +1,23 @@
 """Shared helpers for the widget tests."""
 
+import importlib
+import pkgutil
+
+import helpers.widgets
+
+# Every module of explorers: helpers.widgets minus its shared machinery.
+EXPLORER_MODULES = sorted(m.name for m in pkgutil.iter_modules(helpers.widgets.__path__)
+                          if m.name not in ("base", "canvas"))
+
+
+def default_figures(module):
+    """(name, explorer, Figure) for each explorer of helpers.widgets.<module>, drawn in its
+    default state."""
+    explorers = importlib.import_module(f"helpers.widgets.{module}").explorers()
+    for name, explorer in explorers.items():
+        result = explorer.draw(**explorer.values())
+        yield name, explorer, result[0] if isinstance(result, tuple) else result
+
 
 def _other(control, value):
     """A valid value of `control` different from `value`."""
