@@ -65,3 +65,31 @@ def test_relabel_calls_the_labeller_for_new_keys_only():
     assert c.relabel("a", label) is first and len(calls) == 1
     c.relabel("b", label)
     assert len(calls) == 2
+
+
+def _texts_figure(renderer_kind):
+    """A figure with plain, rotated, translucent and mathtext labels on an image."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(4, 3), dpi=canvas.DPI)
+    agg = FigureCanvasAgg(fig) if renderer_kind == "agg" else canvas._FrozenAgg(fig)
+    ax = fig.subplots()
+    ax.imshow(np.arange(12.0).reshape(3, 4))
+    ax.set_title("a title 0.123 (gy)")
+    ax.text(0.3, 1.7, "rotated word", rotation=60, ha="right", va="top",
+            rotation_mode="anchor", color="w")
+    ax.text(2.2, 0.1, "0.25", ha="center", va="center", fontsize=7)
+    ax.text(1, 2, r"$\alpha^2$ math", fontsize=9, alpha=0.6)
+    agg.draw()
+    return np.asarray(agg.buffer_rgba()).astype(int)
+
+
+def test_text_cache_pastes_what_agg_draws():
+    direct = _texts_figure("agg")
+    canvas.TextCache.texts.clear()
+    first, again = _texts_figure("cached"), _texts_figure("cached")  # rendered, then pasted
+    assert np.array_equal(first, again)
+    difference = np.abs(direct - again).max(axis=2)
+    assert difference.max() <= 6  # blending rounds differently, nothing moves
+    assert (difference > 0).mean() < 0.01

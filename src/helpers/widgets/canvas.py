@@ -6,26 +6,90 @@ figure's 80 dpi so that text stays sharp on a projector (`Explorer` shows the pi
 bars) once into a picture behind the live ones, so an update renders a few images and texts
 instead of dozens of labels. `ColourBar` is the one colour bar (plain-text values, no tick
 machinery), and `HeatmapPanels` a grid of heatmaps on one colour scale 0..1 with one colour
-bar. Introduced in 01_cooccurrence.
+bar. Every canvas draws text through `TextCache`, so a label drawn before is pasted, not set
+again glyph by glyph. Introduced in 01_cooccurrence.
 """
 
+import math
+from collections import OrderedDict
+
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
 
-from ..plots import fast_heatmap
+from ..plots import cell_image, fast_heatmap
 
 DPI = 160  # pixels per inch of an explorer picture
 SCREEN_DPI = 80  # pixels per inch it is shown at (CSS pixels): the layout of an 80-dpi figure
 KEEP = 4  # frozen pictures a canvas keeps, newest first
+TEXTS_KEPT = 4096  # rendered texts `TextCache` keeps, least recently used dropped first
+_MARGIN = 3  # pixels around a text rendered on its own
+
+
+class TextCache(RendererAgg):
+    """An Agg renderer that renders each distinct text once and pastes it afterwards.
+
+    Setting a text in type means laying out and rasterising every glyph, the largest part of
+    an explorer's redraw. A text is drawn once on a transparent scratch buffer; the pixels it
+    covers (height, width, 4) are kept under its string, font, angle, colour and sub-pixel
+    offset (in 64ths of a pixel, the precision glyphs are placed at), and later draws paste
+    them with `draw_image`. Blending rounds differently by at most a few levels of 255.
+    """
+
+    texts = OrderedDict()  # key -> (pixels bottom row first or None, left, top offset)
+
+    def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
+        """Draw string `s` with its baseline's left end at (x, y), y counted from the top."""
+        x64, y64 = round(64 * x), round(64 * y)
+        key = (s, prop, angle, ismath, tuple(gc.get_rgb()), gc.get_alpha(),
+               gc.get_forced_alpha(), gc.get_antialiased(), self.dpi, x64 % 64, y64 % 64)
+        entry = self.texts.get(key)
+        if entry is None:
+            entry = self.texts[key] = self._render(gc, (x64 % 64) / 64, (y64 % 64) / 64, s,
+                                                   prop, angle, ismath, mtext)
+            if len(self.texts) > TEXTS_KEPT:
+                self.texts.popitem(last=False)
+        else:
+            self.texts.move_to_end(key)
+        pixels, left, top = entry
+        if pixels is not None:
+            self._renderer.draw_image(gc, x64 // 64 + left,
+                                      self.height - (y64 // 64 + top + pixels.shape[0]), pixels)
+
+    def _render(self, gc, fx, fy, s, prop, angle, ismath, mtext):
+        """(pixels bottom row first, left, top) of `s` drawn with its anchor at the offset
+        (fx, fy) from a whole pixel; left and top are counted from that pixel."""
+        width, height, descent = self.get_text_width_height_descent(s, prop, ismath)
+        if angle == 0:
+            size = (math.ceil(width) + 2 * _MARGIN + 2, math.ceil(height) + 2 * _MARGIN + 2)
+            anchor = (_MARGIN, _MARGIN + math.ceil(height - descent))
+        else:  # any rotation fits a square of twice the diagonal around the anchor
+            side = 2 * math.ceil(width + height) + 2 * _MARGIN
+            size, anchor = (side, side), (side // 2, side // 2)
+        scratch = RendererAgg(*size, self.dpi)
+        RendererAgg.draw_text(scratch, gc, anchor[0] + fx, anchor[1] + fy, s, prop, angle,
+                              ismath, mtext)
+        alpha = np.asarray(scratch.buffer_rgba())[..., 3]
+        rows, cols = np.flatnonzero(alpha.any(axis=1)), np.flatnonzero(alpha.any(axis=0))
+        if rows.size == 0:
+            return None, 0, 0
+        pixels = np.asarray(scratch.buffer_rgba())[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+        return pixels[::-1].copy(), cols[0] - anchor[0], rows[0] - anchor[1]
 
 
 class _FrozenAgg(FigureCanvasAgg):
-    """An Agg canvas that, while `frozen` holds (picture, moving artists), draws by copying the
-    picture into its buffer and drawing only the moving artists over it (matplotlib's
-    blitting), instead of walking the whole figure."""
+    """An Agg canvas that draws text through `TextCache` and, while `frozen` holds (picture,
+    moving artists), draws by copying the picture into its buffer and drawing only the moving
+    artists over it (matplotlib's blitting), instead of walking the whole figure."""
 
     frozen = None
+
+    def get_renderer(self):
+        """The canvas's `TextCache`, made again when the figure's size or dpi changed."""
+        key = (*self.get_width_height(physical=True), self.figure.dpi)
+        if getattr(self, "_text_key", None) != key:
+            self.renderer, self._text_key = TextCache(*key), key
+        return self.renderer
 
     def draw(self):
         if self.frozen is None:
@@ -176,8 +240,8 @@ class ColourBar:
 
     def __init__(self, fig, rect, cmap="viridis", fmt="{:.2g}"):
         self.axes = fig.add_axes(rect)
-        self.strip = self.axes.imshow(np.linspace(0, 1, 64)[:, None], aspect="auto",
-                                      origin="lower", extent=(0, 1, 0, 1), cmap=cmap)
+        self.strip = cell_image(self.axes, np.linspace(0, 1, 64)[:, None], cmap, origin="lower",
+                                extent=(0, 1, 0, 1))
         self.axes.set_axis_off()
         self.fmt = fmt
         self.texts = [self.axes.text(1.3, y, "", va=va, ha="left", fontsize=7,

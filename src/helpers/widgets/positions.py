@@ -16,7 +16,7 @@ from matplotlib.ticker import MaxNLocator
 from .. import data, positions
 from ..attention import softmax
 from ..corpus import sentence_ids, tokenize
-from ..plots import fast_heatmap
+from ..plots import cell_image, fast_heatmap
 from ..positions import DETERMINERS, PREPOSITIONS
 from .base import Explorer
 from .canvas import Canvas, ColourBar
@@ -212,8 +212,7 @@ def make_draw_kernel(profiles, n=64):
     canvas = Canvas(9.0, 3.8, ncols=2, left=0.03, right=0.98, bottom=0.14, top=0.9,
                     wspace=0.2)
     fig, (left, right) = canvas.fig, canvas.axes
-    image = left.imshow(np.zeros((n, n)), cmap="RdBu_r", vmin=-1, vmax=1,
-                        interpolation="nearest")
+    image = cell_image(left, np.zeros((n, n)), cmap="RdBu_r", vmin=-1, vmax=1, aspect="equal")
     left.set_axis_off()
     left.apply_aspect()  # the square image's own box
     ColourBar.beside(left, "RdBu_r", "{:g}", gap=0.01, width=0.012).show(-1, 1)

@@ -11,6 +11,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from .. import real_model as rm
+from ..plots import cell_image
 from .base import Explorer
 from .canvas import Canvas
 
@@ -30,8 +31,7 @@ def _head_canvas():
     ax = canvas.axes[0]
     ax.set_position(AXES_BOX)
     ax.set_axis_off()
-    image = ax.imshow(np.zeros((1, 3)), aspect="auto", interpolation="nearest", cmap="magma",
-                      vmin=0, vmax=1)
+    image = cell_image(ax, np.zeros((1, 3)), cmap="magma", vmin=0, vmax=1)
     titles = tuple(ax.text(0, 0, "", ha="center", fontsize=10) for _ in range(2))
     return canvas, image, titles
 
