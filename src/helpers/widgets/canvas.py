@@ -29,46 +29,50 @@ _MARGIN = 3  # pixels around a text rendered on its own
 class TextCache(RendererAgg):
     """An Agg renderer that renders each distinct text once and pastes it afterwards.
 
-    Setting a text in type means laying out and rasterising every glyph, the largest part of
-    an explorer's redraw. A text is drawn once on a transparent scratch buffer; the pixels it
-    covers (height, width, 4) are kept under its string, font, angle, colour and sub-pixel
-    offset (in 64ths of a pixel, the precision glyphs are placed at), and later draws paste
-    them with `draw_image`. Blending rounds differently by at most a few levels of 255.
+    Setting a text in type means laying out and rasterising every glyph (about 1 ms for a
+    short label), the largest part of an explorer's redraw. A text is drawn once on a
+    transparent scratch buffer with its anchor on a whole pixel; the pixels it covers (height,
+    width, 4) are kept under its string, font, angle and colour, and every later draw pastes
+    them at the anchor rounded to a whole pixel, as matplotlib before 3.10 placed text. So a
+    label that moves (a word beside a moving point) is still rendered only once, and sits at
+    most half a pixel from where matplotlib 3.10+ would put it (a quarter of a screen pixel).
     """
 
     texts = OrderedDict()  # key -> (pixels bottom row first or None, left, top offset)
 
     def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
         """Draw string `s` with its baseline's left end at (x, y), y counted from the top."""
-        x64, y64 = round(64 * x), round(64 * y)
         key = (s, prop, angle, ismath, tuple(gc.get_rgb()), gc.get_alpha(),
-               gc.get_forced_alpha(), gc.get_antialiased(), self.dpi, x64 % 64, y64 % 64)
+               gc.get_forced_alpha(), gc.get_antialiased(), self.dpi)
         entry = self.texts.get(key)
         if entry is None:
-            entry = self.texts[key] = self._render(gc, (x64 % 64) / 64, (y64 % 64) / 64, s,
-                                                   prop, angle, ismath, mtext)
+            entry = self.texts[key] = self._render(gc, s, prop, angle, ismath, mtext)
             if len(self.texts) > TEXTS_KEPT:
                 self.texts.popitem(last=False)
         else:
             self.texts.move_to_end(key)
         pixels, left, top = entry
         if pixels is not None:
-            self._renderer.draw_image(gc, x64 // 64 + left,
-                                      self.height - (y64 // 64 + top + pixels.shape[0]), pixels)
+            self._renderer.draw_image(gc, round(x) + left,
+                                      self.height - (round(y) + top + pixels.shape[0]), pixels)
 
-    def _render(self, gc, fx, fy, s, prop, angle, ismath, mtext):
-        """(pixels bottom row first, left, top) of `s` drawn with its anchor at the offset
-        (fx, fy) from a whole pixel; left and top are counted from that pixel."""
-        width, height, descent = self.get_text_width_height_descent(s, prop, ismath)
+    def _render(self, gc, s, prop, angle, ismath, mtext):
+        """(pixels bottom row first, left, top) of `s` drawn with its anchor on a whole pixel;
+        left and top are counted from that pixel."""
+        if ismath:  # mathtext may stack above and below the line: measure it
+            width, height, _ = self.get_text_width_height_descent(s, prop, ismath)
+            em = height
+        else:  # a plain glyph is at most 1 em wide and stays within 1.3 em of the baseline
+            em = prop.get_size_in_points() * self.dpi / 72
+            width = em * len(s)
         if angle == 0:
-            size = (math.ceil(width) + 2 * _MARGIN + 2, math.ceil(height) + 2 * _MARGIN + 2)
-            anchor = (_MARGIN, _MARGIN + math.ceil(height - descent))
-        else:  # any rotation fits a square of twice the diagonal around the anchor
-            side = 2 * math.ceil(width + height) + 2 * _MARGIN
+            size = (math.ceil(width + 2 * em) + 2 * _MARGIN, math.ceil(3 * em) + 2 * _MARGIN)
+            anchor = (_MARGIN + math.ceil(em), _MARGIN + math.ceil(1.7 * em))
+        else:  # any rotation fits a square around the anchor
+            side = 2 * math.ceil(width + 3 * em) + 2 * _MARGIN
             size, anchor = (side, side), (side // 2, side // 2)
         scratch = RendererAgg(*size, self.dpi)
-        RendererAgg.draw_text(scratch, gc, anchor[0] + fx, anchor[1] + fy, s, prop, angle,
-                              ismath, mtext)
+        RendererAgg.draw_text(scratch, gc, *anchor, s, prop, angle, ismath, mtext)
         alpha = np.asarray(scratch.buffer_rgba())[..., 3]
         rows, cols = np.flatnonzero(alpha.any(axis=1)), np.flatnonzero(alpha.any(axis=0))
         if rows.size == 0:

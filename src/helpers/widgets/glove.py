@@ -34,39 +34,46 @@ def place_labels(ax, texts, xy):
 
     Greedy, in the given order (put the labels that matter most first): each label takes the
     first offset of `LABEL_OFFSETS` (scaled 1, 2, 3, 4, 6 times) whose box lies inside the axes and
-    meets no label placed before it; if none is free it takes the first offset. Call it after
-    the axes' limits and aspect are final. Returns the number of labels with no free spot.
+    meets no label placed before it; if none is free it takes the first offset. Each label's
+    size is measured once and its boxes at the offsets follow from it. Call it after the axes'
+    limits and aspect are final. Returns the number of labels with no free spot.
     """
     canvas = ax.figure.canvas
     if not hasattr(canvas, "get_renderer"):
         canvas = FigureCanvasAgg(ax.figure)
     renderer = canvas.get_renderer()
     ax.apply_aspect()
-    inside = ax.get_window_extent(renderer)
+    inside = ax.get_window_extent(renderer).extents  # (x0, y0, x1, y1) in pixels
     to_data = ax.transData.inverted()
     points = ax.figure.dpi / 72  # pixels per point
-    candidates = [(scale * dx, scale * dy, ha, va) for scale in (1, 2, 3, 4, 6)
+    candidates = [(scale * dx * points, scale * dy * points, ha, va) for scale in (1, 2, 3, 4, 6)
                   for dx, dy, ha, va in LABEL_OFFSETS]
+    share = {"left": 0.0, "bottom": 0.0, "center": 0.5, "right": 1.0, "top": 1.0}
     placed, crowded = [], 0
-
-    def put(text, px, py, dx, dy, ha, va):
-        text.set_position(to_data.transform((px + dx * points, py + dy * points)))
-        text.set_horizontalalignment(ha)
-        text.set_verticalalignment(va)
-        return text.get_window_extent(renderer)
-
-    for text, point in zip(texts, np.asarray(xy, dtype=float), strict=True):
-        px, py = ax.transData.transform(point)
-        for candidate in candidates:
-            box = put(text, px, py, *candidate)
-            if (box.x0 >= inside.x0 and box.x1 <= inside.x1 and box.y0 >= inside.y0
-                    and box.y1 <= inside.y1 and not any(box.overlaps(b) for b in placed)):
+    anchors = ax.transData.transform(np.asarray(xy, dtype=float).reshape(-1, 2))
+    for text, (px, py) in zip(texts, anchors, strict=True):
+        size = text.get_window_extent(renderer).size  # (width, height), whatever the anchor
+        for dx, dy, ha, va in candidates:
+            x0, y0 = px + dx - share[ha] * size[0], py + dy - share[va] * size[1]
+            box = (x0, y0, x0 + size[0], y0 + size[1])
+            if (box[0] >= inside[0] and box[1] >= inside[1] and box[2] <= inside[2]
+                    and box[3] <= inside[3] and not any(_overlap(box, b) for b in placed)):
                 break
         else:
             crowded += 1
-            box = put(text, px, py, *candidates[0])
+            dx, dy, ha, va = candidates[0]
+            x0, y0 = px + dx - share[ha] * size[0], py + dy - share[va] * size[1]
+            box = (x0, y0, x0 + size[0], y0 + size[1])
+        text.set_position(to_data.transform((px + dx, py + dy)))
+        text.set_horizontalalignment(ha)
+        text.set_verticalalignment(va)
         placed.append(box)
     return crowded
+
+
+def _overlap(a, b):
+    """Whether boxes (x0, y0, x1, y1) `a` and `b` share an area."""
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def equal_limits(ax, low, high, pad=0.12):
