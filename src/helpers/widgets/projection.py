@@ -154,6 +154,7 @@ def make_draw_predictions(ops):
     """A drawing function (sentence, focus, S, k, hide) -> (Figure, caption) on `ops`."""
     operators = {"PPMI": ops.ppmi, "log(1 + X)": ops.log1p}
     canvas = panels(10.0, 3.6, ncols=2, wspace=0.45, left=0.1, bottom=0.06)
+    computed = {}  # (sentence ids, focus position, S) -> the three score rows, last one only
 
     def draw_predictions(sentence_text=PREDICTION_SENTENCE, focus="bank", S="PPMI", k=10,
                          hide_sentence=True):
@@ -169,10 +170,14 @@ def make_draw_predictions(ops):
         if S not in operators:
             raise ValueError(f"S must be one of {PREDICTION_VARIANTS}, got {S!r}.")
         i = words.index(focus)
-        S_op = operators[S]
-        E = projection.predictions(S_op, ids)[i]  # (|V|,)
-        row = projection.profiles(S_op, ids[i:i + 1])[0]  # (|V|,)
-        full = projection.two_hop(S_op, ids[i:i + 1])[0]  # (|V|,)
+        key = (tuple(ids), i, S)
+        if key not in computed:  # k and hide_sentence only change what is shown
+            S_op = operators[S]
+            computed.clear()
+            computed[key] = (projection.predictions(S_op, ids)[i],  # E[i] (|V|,)
+                             projection.profiles(S_op, ids[i:i + 1])[0],  # S[t_i] (|V|,)
+                             projection.two_hop(S_op, ids[i:i + 1])[0])  # (O S²)[i] (|V|,)
+        E, row, full = computed[key]
         hidden = np.unique(ids) if hide_sentence else np.array([], dtype=np.int64)
         height = 0.22 * k + 1.4
         fig, axes = canvas.clear(height, bottom=0.06, top=1 - 0.4 / height)
@@ -250,6 +255,14 @@ def make_draw_glove_kl(ops, dims, means, fits):
     canvas.axes[1].set_position([0.71, 0.24, 0.27, 0.62])
     ColourBar(canvas.fig, [0.6, 0.3, 0.008, 0.5], "magma", fmt="{:g}").show(0, 1)
     marker = kl_panel(canvas.axes[1], dims, means)
+    tops = {}  # sentence ids -> the largest mean KL over the widths
+
+    def sentence_top(ids):
+        key = tuple(ids)
+        if key not in tops:
+            tops[key] = max(float(np.nanmean(projection.restricted_kl(
+                ops.X, ids, projection.glove_logits(fit, ids)))) for fit in fits.values())
+        return tops[key]
 
     def draw_glove_kl(sentence_text=ATTENTION_SENTENCE, d=50):
         """Exact restricted conditional, GloVe attention of width d, and mean KL against d."""
@@ -270,7 +283,7 @@ def make_draw_glove_kl(ops, dims, means, fits):
         here = float(np.nanmean(kl))
         marker.set_data([np.log(d)], [here])
         ax = canvas.axes[1]
-        top = 1.3 * max(means.max(), here)
+        top = 1.3 * max(means.max(), sentence_top(ids))  # one scale per sentence, for every d
         if ax.get_ylim()[1] != top:
             ax.set_ylim(0, top)
         canvas.freeze_labels((tuple(words), top), marker)
