@@ -7,6 +7,7 @@ under raw counts and under PPMI side by side. Introduced in 01_cooccurrence.
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib.text import Text
 
 from .. import cooccurrence, data
 from ..corpus import TOY_WORDS
@@ -29,6 +30,23 @@ def colour_bars(canvas):
     return canvas.reused["colour bars"]
 
 
+def cell_numbers(canvas, words):
+    """Per panel, the cell Texts (k², row by row) for the numbers, made once per word list.
+
+    `Canvas.heatmap` removes an axes' other texts on every update, so they are added back.
+    """
+    made = canvas.reused.get("cell numbers")
+    if made is None or made[0] != words:
+        k = len(words)
+        made = canvas.reused["cell numbers"] = (words, [
+            [Text(j, i, "", ha="center", va="center", fontsize=7) for i, j in np.ndindex(k, k)]
+            for _ in canvas.axes])
+    for ax, texts in zip(canvas.axes, made[1], strict=True):
+        for text in texts:
+            ax.add_artist(text)
+    return made[1]
+
+
 def draw_counts(window=4, weighting="harmonic", direction="both", numbers=False,
                 words=TOY_WORDS, canvas=None):
     """Heatmaps of the toy counts X (direction as chosen) and of X_right - X_rightᵀ.
@@ -49,7 +67,7 @@ def draw_counts(window=4, weighting="harmonic", direction="both", numbers=False,
     shown = X[rows][:, rows].toarray()  # (k, k)
     asymmetry = (X_right - X_right.T)[rows][:, rows].toarray()  # (k, k)
     canvas = Canvas(9.0, 4.4, ncols=2, **COUNTS_LAYOUT) if canvas is None else canvas
-    fig, (left, right) = canvas.fig, canvas.axes
+    fig = canvas.fig
     image = canvas.heatmap(0, np.where(shown > 0, shown, np.nan), words, words,
                            f"X ({direction}, window {window}, {weighting}); blank = 0")
     left_bar, right_bar = colour_bars(canvas)
@@ -59,15 +77,16 @@ def draw_counts(window=4, weighting="harmonic", direction="both", numbers=False,
                            "X_right − X_rightᵀ: red = w follows u more often", row_names=False,
                            cmap="RdBu_r", vmin=-bound, vmax=bound)
     right_bar.show(*image.get_clim(), cmap=image.get_cmap())
-    cells = []
+    cells = ([], [])
     if numbers:
+        cells = cell_numbers(canvas, words)
         middle = (shown.max() + shown[shown > 0].min()) / 2
-        cells = [left.text(j, i, f"{v:.2g}", ha="center", va="center", fontsize=7,
-                           color="black" if v > middle else "white")
-                 for (i, j), v in np.ndenumerate(shown) if v > 0]
-        cells += [right.text(j, i, f"{v:.2g}", ha="center", va="center", fontsize=7)
-                  for (i, j), v in np.ndenumerate(asymmetry) if v != 0]
-    canvas.freeze_labels(words, *left_bar.texts, *right_bar.texts, *cells)
+        for text, v in zip(cells[0], shown.ravel(), strict=True):
+            text.set_text(f"{v:.2g}" if v > 0 else "")
+            text.set_color("black" if v > middle else "white")
+        for text, v in zip(cells[1], asymmetry.ravel(), strict=True):
+            text.set_text(f"{v:.2g}" if v != 0 else "")
+    canvas.freeze_labels(words, *left_bar.texts, *right_bar.texts, *cells[0], *cells[1])
     u, w = toy.vocab.index["bank"], toy.vocab.index["river"]
     caption = ("rows: u (centre word), columns: w (context word).   "
                f"X[bank, river] = {X[u, w]:.3f}   X[river, bank] = {X[w, u]:.3f}   "
