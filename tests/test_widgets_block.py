@@ -34,6 +34,8 @@ def test_ladder_titles_carry_the_scores(tables):
     titles = [text.get_text() for ax in fig.axes for text in ax.texts if ": 5." in text.get_text()]
     assert "3. softmax: 5.200" in titles and len(titles) == len(ladder.RUNGS)
     assert "held-out" in caption
+    assert "mask 0.00, heads 0.00" in caption  # masked maps leave the later keys empty
+    assert "positions 0.00" not in caption
 
 
 @pytest.mark.parametrize("rung", ladder.RUNGS)

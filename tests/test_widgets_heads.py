@@ -82,12 +82,25 @@ def test_exercise_checks_accept_the_answers_and_hint_otherwise():
     assert not ex.check_5(None)
 
 
+def test_panels_can_stretch_the_colours_and_pale_the_later_keys():
+    panels = wh.HeatmapPanels(6.0, 2.5, ncols=2, colorbar=True, colorbar_label="weight",
+                              shade_upper=True, vmax=0.5, right=0.9)
+    words = ["a", "b", "c"]
+    panels.draw([np.full((3, 3), 1 / 3), np.eye(3)], words, words, ["one", "two"])
+    assert [t.get_text() for t in panels.colour_bar.texts] == ["0", "0.25", "≥ 0.5"]
+    assert "weight" in [t.get_text() for t in panels.colour_bar.axes.texts]
+    image, _, _, _, (veil,) = panels.panels[0]
+    assert image.get_clim() == (0.0, 0.5)
+    alpha = veil.get_array()[..., 3]
+    assert np.array_equal(alpha > 0, np.triu(np.ones((3, 3), dtype=bool), 1))
+
+
 def test_panels_share_one_colour_bar_drawn_once():
     panels = wh.HeatmapPanels(6.0, 2.5, ncols=3, cache_labels=True, colorbar=True, right=0.9)
     words = ["a", "b", "c"]
     fig = panels.draw([np.eye(3), np.full((3, 3), 1 / 3), np.eye(3)[::-1]], words, words,
                       ["one", "two", "three"])
     assert len(fig.axes) == 4 and [t.get_text() for t in panels.colour_bar.texts] == [
-        "0.0", "0.5", "1.0"]
+        "0", "0.5", "1"]
     assert not panels.colour_bar.texts[0].get_visible()  # drawn into the frozen picture
     assert len(panels.canvas._pictures) == 1 and fig.canvas.frozen is not None

@@ -3,8 +3,9 @@
 Drawing only: the rungs come from `helpers.ladder`, the layer from `helpers.block`, and the
 scores shown in the titles are computed by the notebook and passed in. `draw_ladder` shows, for
 one sentence, the attention after each refinement switched on, each panel titled with its
-held-out score; `draw_capstone` shows a trained layer's causal attention beside the
-co-occurrence form's. Introduced in 07_transformer_block.
+held-out score and the keys after each query (which the score never reads) paled;
+`draw_capstone` shows a trained layer's causal attention beside the co-occurrence form's.
+Introduced in 07_transformer_block.
 """
 
 import ipywidgets as widgets
@@ -30,11 +31,13 @@ def make_draw_ladder(tables, scores):
     `scores` maps each rung to its held-out score (nats), written in the panel's title.
     """
     panels = HeatmapPanels(9.0, 5.6, nrows=2, ncols=4, fontsize=7, cache_labels=True,
-                           left_columns_only=True, colorbar=True, left=0.09, right=0.93,
-                           bottom=0.12, top=0.95, wspace=0.06, hspace=0.32)
+                           left_columns_only=True, colorbar=True, colorbar_label="weight",
+                           shade_upper=True, vmax=0.5, left=0.09, right=0.93, bottom=0.12,
+                           top=0.93, wspace=0.06, hspace=0.32)
 
     def draw_ladder(sentence=SENTENCE, **switches):
-        """One heatmap per rung switched on, left to right, top to bottom, on one scale 0..1."""
+        """One heatmap per rung switched on, left to right, top to bottom, on one colour scale
+        0..0.5 (a weight above 0.5 takes the top colour)."""
         unknown = set(switches) - set(ladder.RUNGS)
         if unknown:
             raise ValueError(f"Unknown rungs {sorted(unknown)}; choose from {ladder.RUNGS}.")
@@ -48,9 +51,10 @@ def make_draw_ladder(tables, scores):
         words = tables.vocab.decode(ids)
         titles = [f"{k + 1}. {rung}: {scores[rung]:.3f}" for k, (rung, _) in enumerate(steps)]
         fig = panels.draw([A for _, A in steps], words, words, titles)
-        last = steps[-1][1]
-        caption = (f"{len(steps)} rungs (titles: held-out next-word loss, nats); last map: "
-                   f"weight above the diagonal {np.triu(last, 1).sum():.3f}")
+        later = ", ".join(f"{rung} {np.triu(A, 1).sum() / A.sum():.2f}" for rung, A in steps)
+        caption = (f"{len(steps)} rungs; titles: held-out next-word loss (nats). Pale cells: "
+                   f"keys after the query (j > i), which the score never reads.\n"
+                   f"Share of each map's weight on them: {later}.")
         return fig, caption
 
     return draw_ladder
@@ -69,8 +73,8 @@ def ladder_explorer(tables, scores) -> Explorer:
 def make_draw_capstone(tables, model):
     """A drawing function (sentence) -> (Figure, caption): trained vs co-occurrence attention."""
     panels = HeatmapPanels(8.4, 3.7, ncols=2, left_columns_only=True, colorbar=True,
-                           cache_labels=True, left=0.1,
-                           right=0.9, bottom=0.2, top=0.92, wspace=0.05)
+                           colorbar_label="weight", cache_labels=True, left=0.1,
+                           right=0.9, bottom=0.2, top=0.9, wspace=0.05)
 
     def draw_capstone(sentence=SENTENCE):
         """Causal attention of the trained layer beside softmax(H B_left Hᵀ + mask), H = W[ids]."""

@@ -239,10 +239,11 @@ class ColourBar:
     written as plain text beside it (no tick machinery, so a redraw stays fast).
 
     `show(low, high)` writes the values; `texts` are the three Text artists, which a draw that
-    changes the scale keeps live (a fixed scale can be frozen with the labels).
+    changes the scale keeps live (a fixed scale can be frozen with the labels). `label` (what
+    the colours measure) is written above the strip.
     """
 
-    def __init__(self, fig, rect, cmap="viridis", fmt="{:.2g}"):
+    def __init__(self, fig, rect, cmap="viridis", fmt="{:.2g}", label=""):
         self.axes = fig.add_axes(rect)
         self.strip = cell_image(self.axes, np.linspace(0, 1, 64)[:, None], cmap, origin="lower",
                                 extent=(0, 1, 0, 1))
@@ -251,6 +252,9 @@ class ColourBar:
         self.texts = [self.axes.text(1.3, y, "", va=va, ha="left", fontsize=7,
                                      transform=self.axes.transAxes)
                       for y, va in ((0.0, "bottom"), (0.5, "center"), (1.0, "top"))]
+        if label:  # what the colours measure, written above the strip
+            self.axes.text(0.5, 1.03, label, va="bottom", ha="center", fontsize=7,
+                           transform=self.axes.transAxes)
 
     @classmethod
     def beside(cls, ax, cmap="viridis", fmt="{:.2g}", gap=0.006, width=0.01):
@@ -268,7 +272,8 @@ class ColourBar:
 
 
 class HeatmapPanels:
-    """A grid of heatmaps of values in [0, 1] sharing word labels, redrawn in place.
+    """A grid of heatmaps of values in [0, 1] on one colour scale, sharing word labels, redrawn
+    in place.
 
     The labels are plain text, made once per label set on one `Canvas`; an update with the
     same words only swaps image data, titles and cell numbers and shows as many panels as
@@ -276,22 +281,30 @@ class HeatmapPanels:
     shown panel lies below it (`left_columns_only`: in the left column only). `annotate`
     writes each value in its cell. `cache_labels` freezes the labels per label set and panel
     count (worth it when the words change rarely, as under a slider). `colorbar` adds one
-    `ColourBar` for the shared scale 0..1 at the right edge (leave room with `right`).
-    `adjust` goes to `Figure.subplots_adjust`. Introduced in 06_heads.
+    `ColourBar` for the shared scale 0..1 at the right edge (leave room with `right`), titled
+    `colorbar_label`. `shade_upper` pales the cells above the diagonal (a key after its query,
+    j > i) under a white veil. `vmax` below 1 stretches the colours over 0..vmax (larger
+    weights take the top colour, and the colour bar says "≥ vmax"), for maps whose weights are
+    spread thin. `adjust` goes to `Figure.subplots_adjust`. Introduced in 06_heads.
     """
 
     def __init__(self, width, height, nrows=1, ncols=1, annotate=False, fontsize=8,
-                 left_columns_only=False, cache_labels=False, colorbar=False, **adjust):
+                 left_columns_only=False, cache_labels=False, colorbar=False,
+                 colorbar_label="", shade_upper=False, vmax=1.0, **adjust):
         self.canvas = Canvas(width, height, ncols=ncols, nrows=nrows, **adjust)
         self.fig, self.axes, self.ncols = self.canvas.fig, self.canvas.axes, ncols
         self.annotate, self.fontsize = annotate, fontsize
         self.left_only, self.cache_labels = left_columns_only, cache_labels
+        self.shade_upper, self.vmax = shade_upper, vmax
         self.key, self.panels, self.colour_bar = None, [], None
         if colorbar:
             box = self.fig.subplotpars
             self.colour_bar = ColourBar(self.fig, (box.right + 0.012, box.bottom, 0.012,
-                                                   box.top - box.bottom), fmt="{:.1f}")
-            self.colour_bar.show(0.0, 1.0)
+                                                   box.top - box.bottom), fmt="{:g}",
+                                         label=colorbar_label)
+            self.colour_bar.show(0.0, vmax)
+            if vmax < 1:
+                self.colour_bar.texts[-1].set_text(f"≥ {vmax:g}")
 
     def _build(self, row_labels, col_labels):
         """Label the panels with these words (the figure and its axes are made only once)."""
@@ -304,14 +317,20 @@ class HeatmapPanels:
             row_names = k % self.ncols == 0
             words = col_labels if row_names or not self.left_only else []
             image = fast_heatmap(ax, blank, row_labels, words, "", row_names=row_names,
-                                 cmap="viridis", vmin=0.0, vmax=1.0)
+                                 cmap="viridis", vmin=0.0, vmax=self.vmax)
             *labels, title = ax.texts
             for text in labels:
                 text.set_fontsize(self.fontsize)
             cells = [ax.text(j, i, "", ha="center", va="center", fontsize=7)
                      for i, j in np.ndindex(blank.shape)] if self.annotate else []
+            veil = []  # drawn over the image, so one of the live artists
+            if self.shade_upper:
+                veil = [cell_image(ax, np.zeros(blank.shape))]
+                pale = np.zeros((*blank.shape, 4))
+                pale[np.triu(np.ones(blank.shape, dtype=bool), 1)] = (1.0, 1.0, 1.0, 0.6)
+                veil[0].set_data(pale)
             self.panels.append((image, labels, len(row_labels) if row_names else 0, title,
-                                cells))
+                                [*veil, *cells]))
         self.key = (tuple(row_labels), tuple(col_labels))
 
     def _show_labels(self, n):
@@ -335,7 +354,8 @@ class HeatmapPanels:
                 continue
             image.set_data(matrices[k])
             title.set_text(titles[k])
-            for text, v in zip(cells, np.ravel(matrices[k]) if cells else [], strict=True):
+            numbers = cells[1:] if self.shade_upper else cells  # after the veil
+            for text, v in zip(numbers, np.ravel(matrices[k]) if numbers else [], strict=True):
                 text.set_text(f"{v:.2f}")
                 text.set_color("black" if v > 0.5 else "white")
         if self.cache_labels:
