@@ -31,7 +31,7 @@ def make_draw_ladder(tables, scores):
     `scores` maps each rung to its held-out score (nats), written in the panel's title.
     """
     panels = HeatmapPanels(9.0, 5.6, nrows=2, ncols=4, fontsize=7, cache_labels=True,
-                           left_columns_only=True, colorbar=True, colorbar_label="weight",
+                           colorbar=True, colorbar_label="weight",
                            shade_upper=True, vmax=0.5, left=0.09, right=0.93, bottom=0.12,
                            top=0.93, wspace=0.06, hspace=0.32)
 
@@ -49,12 +49,15 @@ def make_draw_ladder(tables, scores):
             raise ValueError("Type at least two words: attention needs something to compare.")
         steps = ladder.ladder(tables, ids, on)
         words = tables.vocab.decode(ids)
-        titles = [f"{k + 1}. {rung}: {scores[rung]:.3f}" for k, (rung, _) in enumerate(steps)]
+        in_table = [tuple(on[:k + 1]) == ladder.RUNGS[:k + 1] for k in range(len(on))]
+        titles = [f"{k + 1}. {rung}: " + (f"{scores[rung]:.3f}" if in_table[k] else "–")
+                  for k, (rung, _) in enumerate(steps)]  # the table's map: every earlier rung on
         fig = panels.draw([A for _, A in steps], words, words, titles)
         later = ", ".join(f"{rung} {np.triu(A, 1).sum() / A.sum():.2f}" for rung, A in steps)
-        caption = (f"{len(steps)} rungs; titles: held-out next-word loss (nats). Pale cells: "
-                   f"keys after the query (j > i), which the score never reads.\n"
-                   f"Share of each map's weight on them: {later}.")
+        caption = (f"Rows: query i; columns: key j. Titles: the rung's held-out next-word loss "
+                   f"(nats) over all test pieces, as in the table (– when an earlier rung is "
+                   f"off: not in the table).\nPale cells: keys after the query (j > i), which "
+                   f"the score never reads. Share of each map's weight on them: {later}.")
         return fig, caption
 
     return draw_ladder
@@ -70,8 +73,10 @@ def ladder_explorer(tables, scores) -> Explorer:
                     "The ladder: one refinement at a time")
 
 
-def make_draw_capstone(tables, model):
-    """A drawing function (sentence) -> (Figure, caption): trained vs co-occurrence attention."""
+def make_draw_capstone(tables, model, name="trained layer"):
+    """A drawing function (sentence) -> (Figure, caption): trained vs co-occurrence attention.
+
+    `name` titles the trained layer's panel (say which fit it is)."""
     panels = HeatmapPanels(8.4, 3.7, ncols=2, left_columns_only=True, colorbar=True,
                            colorbar_label="weight", cache_labels=True, left=0.1,
                            right=0.9, bottom=0.2, top=0.9, wspace=0.05)
@@ -86,17 +91,18 @@ def make_draw_capstone(tables, model):
         A_cooc = softmax(H_x @ tables.B_left @ H_x.T + causal_mask(len(ids)))
         words = tables.vocab.decode(ids)
         fig = panels.draw((A_trained[0], A_cooc), words, words,
-                          ("trained layer", "co-occurrence form (logit scale)"))
-        diagonal = np.diag(A_trained[0]).mean(), np.diag(A_cooc).mean()
-        return fig, (f"mean weight on the current word: trained {diagonal[0]:.3f}, "
-                     f"co-occurrence form {diagonal[1]:.3f}")
+                          (name, "co-occurrence form (logit scale)"))
+        # the first position can only attend to itself: the mean starts at the second
+        current = np.diag(A_trained[0])[1:].mean(), np.diag(A_cooc)[1:].mean()
+        return fig, (f"mean weight on the current word (positions 2 on): {name} "
+                     f"{current[0]:.3f}, co-occurrence form {current[1]:.3f}")
 
     return draw_capstone
 
 
-def capstone_explorer(tables, model) -> Explorer:
-    """A sentence box redrawing `draw_capstone` for a trained `block.Capstone`."""
-    return Explorer(make_draw_capstone(tables, model), {"sentence": _sentence_box()},
+def capstone_explorer(tables, model, name="trained layer") -> Explorer:
+    """A sentence box redrawing `draw_capstone` for a trained `block.Capstone` titled `name`."""
+    return Explorer(make_draw_capstone(tables, model, name), {"sentence": _sentence_box()},
                     "Trained attention against co-occurrence attention")
 
 
