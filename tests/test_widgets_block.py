@@ -36,6 +36,10 @@ def test_ladder_titles_carry_the_scores(tables):
     assert "held-out" in caption
     assert "mask 0.00, heads 0.00" in caption  # masked maps leave the later keys empty
     assert "positions 0.00" not in caption
+    switches = dict.fromkeys(ladder.RUNGS, True) | {"positions": False}
+    fig, _ = draw(wb.SENTENCE, **switches)  # later maps are not the table's: no score
+    titles = [text.get_text() for ax in fig.axes if ax.get_visible() for text in ax.texts]
+    assert "5. asymmetry: 5.400" in titles and "6. mask: –" in titles
 
 
 @pytest.mark.parametrize("rung", ladder.RUNGS)
