@@ -205,12 +205,14 @@ class Canvas:
         """The artists a draw updates, by name, for the static labels named `key`.
 
         Only a new `key` does work: thaw, `label()` (draws the labels and returns the moving
-        artists by name), freeze. The same key again returns the same artists at no cost.
+        artists by name: an artist or a list of them), freeze. The same key again returns the
+        same artists at no cost.
         """
         if key != self._label_key:
             self.thaw()
             self._moving = label()
-            self.freeze(self._moving.values(), key=key)
+            self.freeze([artist for value in self._moving.values()
+                         for artist in (value if isinstance(value, list) else [value])], key=key)
             self._label_key = key
         return self._moving
 

@@ -195,12 +195,40 @@ def weighting_explorer(counts=None) -> Explorer:
 TOY_FIT_LAYOUT = {"left": 0.08, "right": 0.98, "bottom": 0.15, "top": 0.9, "wspace": 0.12}
 
 
+def toy_fit_frame(canvas):
+    """Draw the toy fit's fixed parts once (both frames, axis names, the cost panel's title)
+    and make the artists an update changes; returns them by name."""
+    left, right = canvas.axes
+    for ax in (left, right):
+        ax.set_xticks([])
+        ax.set_yticks([])
+    left.text(0.5, -0.1, "epoch", transform=left.transAxes, ha="center", va="top", fontsize=8)
+    left.text(-0.13, 0.5, "cost", transform=left.transAxes, ha="center", va="center",
+              rotation=90, fontsize=8)
+    left.text(0.5, 1.02, "cost (mean ½·f·error²) per epoch", transform=left.transAxes,
+              ha="center", va="bottom", fontsize=10)
+    tick = {"fontsize": 7, "transform": left.transAxes}
+    return {
+        "curve": left.plot([], [], color="C0")[0],
+        "x ticks": [left.text(x, -0.03, "", ha=ha, va="top", **tick)
+                    for x, ha in ((0.0, "left"), (0.5, "center"), (1.0, "right"))],
+        "y ticks": [left.text(-0.02, y, "", ha="right", va=va, **tick)
+                    for y, va in ((0.0, "bottom"), (0.5, "center"), (1.0, "top"))],
+        "axes lines": [right.axhline(0, color="0.85", lw=0.8), right.axvline(0, color="0.85",
+                                                                            lw=0.8)],
+        "title": right.text(0.5, 1.02, "", transform=right.transAxes, ha="center",
+                            va="bottom", fontsize=10),
+    }
+
+
 def draw_toy_fit(x_max=10.0, alpha=0.75, learning_rate=0.05, epochs=200, vectors="W + W̃",
                  seed=0, words=TOY_SHOWN, canvas=None):
     """Train 2-D GloVe on the toy counts and plot its cost per epoch beside the word vectors.
 
     Returns (Figure, caption). Training takes milliseconds, so every control change refits.
-    `canvas` (a `Canvas` with two axes) is redrawn in place, by default a new one.
+    `canvas` (a `Canvas` with two axes) is redrawn in place, by default a new one; its fixed
+    parts are drawn once and frozen (`toy_fit_frame`), and the cost panel's three ticks per
+    axis are plain texts.
     """
     toy = data.toy()
     if vectors not in VECTOR_SETS:
@@ -211,44 +239,44 @@ def draw_toy_fit(x_max=10.0, alpha=0.75, learning_rate=0.05, epochs=200, vectors
     ids = toy.vocab.encode(words)
     points = chosen[ids]  # (k, 2)
     canvas = Canvas(9.0, 3.2, ncols=2, **TOY_FIT_LAYOUT) if canvas is None else canvas
-    fig, (left, right) = canvas.clear(axes=[0])
-    left.plot(np.arange(1, epochs + 1), fit.costs, color="C0")
-    if not left.get_xlabel():
-        left.set_xlabel("epoch", fontsize=8)
-        left.set_ylabel("cost", fontsize=8)
-        left.tick_params(labelsize=7)
-        right.set_xticks([])
-        right.set_yticks([])
+    fig, (left, right) = canvas.fig, canvas.axes
+    if "frame" not in canvas.reused:
+        canvas.reused["frame"] = toy_fit_frame(canvas)
+    live = canvas.relabel(tuple(words), lambda: {**canvas.reused["frame"],
+                                                 **toy_points(canvas, words)})
     top = 1.05 * float(np.max(fit.costs)) or 1.0
+    live["curve"].set_data(np.arange(1, epochs + 1), fit.costs)
     left.set_xlim(1, max(epochs, 2))
     left.set_ylim(0, top)
-    left.xaxis.set_major_locator(FixedLocator([1, max(epochs, 2) // 2, max(epochs, 2)]))
-    left.yaxis.set_major_locator(FixedLocator([0.0, top / 2, top]))
-    left.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:.2g}"))
-    left.text(0.5, 1.02, "cost (mean ½·f·error²) per epoch",
-              transform=left.transAxes, ha="center", va="bottom", fontsize=10)
-    reused = canvas.reused.get("points")
-    if reused is None or reused[0] != tuple(words):  # first draw: make the artists once
-        canvas.clear(axes=[1])
-        right.axhline(0, color="0.85", lw=0.8)
-        right.axvline(0, color="0.85", lw=0.8)
-        reused = canvas.reused["points"] = (
-            tuple(words), right.scatter(points[:, 0], points[:, 1], s=12, color="C1"),
-            [right.text(0, 0, word, fontsize=8) for word in words],
-            right.text(0.5, 1.02, "", transform=right.transAxes, ha="center", va="bottom",
-                       fontsize=10))
-    _, dots, labels, title = reused
-    dots.set_offsets(points)
-    title.set_text(f"toy words, {vectors} (d = 2; equal axes through 0)")
+    for text, value in zip(live["x ticks"], (1, max(epochs, 2) // 2, max(epochs, 2)),
+                           strict=True):
+        text.set_text(f"{value}")
+    for text, value in zip(live["y ticks"], (0.0, top / 2, top), strict=True):
+        text.set_text(f"{value:.2g}")
+    live["dots"].set_offsets(points)
+    live["title"].set_text(f"toy words, {vectors} (d = 2; equal axes through 0)")
     low, high = np.minimum(points.min(axis=0), 0), np.maximum(points.max(axis=0), 0)
     (x0, x1), (y0, y1) = equal_limits(right, low, high)
     right.set_xlim(x0, x1)
     right.set_ylim(y0, y1)
-    place_labels(right, labels, points)
+    place_labels(right, live["labels"], points)
     caption = (f"cost {fit.costs[0]:.4f} after epoch 1, {fit.costs[-1]:.4f} after epoch "
                f"{epochs}; max X on the toy corpus = {toy.X.max():.2f}, so f <= "
                f"{glove.weighting(toy.X.max(), x_max, alpha):.2f}.")
     return fig, caption
+
+
+def toy_points(canvas, words):
+    """The word dots and their labels on the toy fit's right panel, by name (the ones made for
+    other words before are removed)."""
+    right = canvas.axes[1]
+    for artist in canvas.reused.pop("points", []):
+        artist.remove()
+    made = {"dots": right.scatter(np.zeros(len(words)), np.zeros(len(words)), s=12,
+                                  color="C1"),
+            "labels": [right.text(0, 0, word, fontsize=8) for word in words]}
+    canvas.reused["points"] = [made["dots"], *made["labels"]]
+    return made
 
 
 def toy_fit_explorer() -> Explorer:
