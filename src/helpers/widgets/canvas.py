@@ -33,9 +33,9 @@ class TextCache(RendererAgg):
     short label), the largest part of an explorer's redraw. A text is drawn once on a
     transparent scratch buffer with its anchor on a whole pixel; the pixels it covers (height,
     width, 4) are kept under its string, font, angle and colour, and every later draw pastes
-    them at the anchor rounded to a whole pixel, as matplotlib before 3.10 placed text. So a
+    them at the anchor rounded to a whole pixel, as matplotlib 3.8 places text. So a
     label that moves (a word beside a moving point) is still rendered only once, and sits at
-    most half a pixel from where matplotlib 3.10+ would put it (a quarter of a screen pixel).
+    most half a pixel from where matplotlib 3.11 puts it (a quarter of a screen pixel).
     """
 
     texts = OrderedDict()  # key -> (pixels bottom row first or None, left, top offset)
@@ -45,8 +45,9 @@ class TextCache(RendererAgg):
         key = (s, prop, angle, ismath, tuple(gc.get_rgb()), gc.get_alpha(),
                gc.get_forced_alpha(), gc.get_antialiased(), self.dpi)
         entry = self.texts.get(key)
-        if entry is None:
-            entry = self.texts[key] = self._render(gc, s, prop, angle, ismath, mtext)
+        if entry is None:  # kept under a copy of the font: a Text may change its own later
+            entry = self._render(gc, s, prop, angle, ismath, mtext)
+            self.texts[(s, prop.copy(), *key[2:])] = entry
             if len(self.texts) > TEXTS_KEPT:
                 self.texts.popitem(last=False)
         else:
