@@ -94,7 +94,7 @@ class CellImage(AxesImage):
     needs each screen pixel to take the colour of the cell its centre falls in. `make_image`
     does that with two numpy gathers (rows, then columns; each RGBA pixel moved as one 32-bit
     word), several times faster and pixel for pixel what `imshow(..., interpolation="nearest")`
-    draws.
+    draws with matplotlib 3.11 (3.8's resampler puts some cell edges one pixel over).
     """
 
     def make_image(self, renderer, magnification=1.0, unsampled=False):
