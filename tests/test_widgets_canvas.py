@@ -8,6 +8,8 @@ import io
 
 import numpy as np
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 from PIL import Image
 from widget_steps import EXPLORER_MODULES, default_figures
 
@@ -67,7 +69,6 @@ def test_relabel_calls_the_labeller_for_new_keys_only():
     assert len(calls) == 2
 
 
-
 TEXTS = [dict(s="a title 0.123 (gy)", fontsize=10),
          dict(s="rotated word", rotation=60, ha="right", va="top", rotation_mode="anchor"),
          dict(s="0.25", ha="center", va="center", fontsize=7, color="C3"),
@@ -76,9 +77,6 @@ TEXTS = [dict(s="a title 0.123 (gy)", fontsize=10),
 
 def _ink(text, cached):
     """Darkness (1 - grey level) of `text` drawn alone at (0.37, 0.41) of a white figure."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
     fig = Figure(figsize=(3, 2), dpi=canvas.DPI)
     agg = canvas._FrozenAgg(fig) if cached else FigureCanvasAgg(fig)
     fig.text(0.37, 0.41, **text)

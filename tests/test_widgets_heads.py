@@ -89,7 +89,7 @@ def test_panels_can_stretch_the_colours_and_pale_the_later_keys():
     panels.draw([np.full((3, 3), 1 / 3), np.eye(3)], words, words, ["one", "two"])
     assert [t.get_text() for t in panels.colour_bar.texts] == ["0", "0.25", "≥ 0.5"]
     assert "weight" in [t.get_text() for t in panels.colour_bar.axes.texts]
-    image, _, _, _, (veil,) = panels.panels[0]
+    image, _, _, _, _, (veil,) = panels.panels[0]
     assert image.get_clim() == (0.0, 0.5)
     alpha = veil.get_array()[..., 3]
     assert np.array_equal(alpha > 0, np.triu(np.ones((3, 3), dtype=bool), 1))

@@ -74,11 +74,12 @@ class TextCache(RendererAgg):
             size, anchor = (side, side), (side // 2, side // 2)
         scratch = RendererAgg(*size, self.dpi)
         RendererAgg.draw_text(scratch, gc, *anchor, s, prop, angle, ismath, mtext)
-        alpha = np.asarray(scratch.buffer_rgba())[..., 3]
-        rows, cols = np.flatnonzero(alpha.any(axis=1)), np.flatnonzero(alpha.any(axis=0))
+        rgba = np.asarray(scratch.buffer_rgba())  # (height, width, 4)
+        rows = np.flatnonzero(rgba[..., 3].any(axis=1))
+        cols = np.flatnonzero(rgba[..., 3].any(axis=0))
         if rows.size == 0:
             return None, 0, 0
-        pixels = np.asarray(scratch.buffer_rgba())[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+        pixels = rgba[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
         return pixels[::-1].copy(), cols[0] - anchor[0], rows[0] - anchor[1]
 
 
@@ -88,11 +89,12 @@ class _FrozenAgg(FigureCanvasAgg):
     artists over it (matplotlib's blitting), instead of walking the whole figure."""
 
     frozen = None
+    _text_key = None  # (width, height, dpi) of the current `TextCache`
 
     def get_renderer(self):
         """The canvas's `TextCache`, made again when the figure's size or dpi changed."""
         key = (*self.get_width_height(physical=True), self.figure.dpi)
-        if getattr(self, "_text_key", None) != key:
+        if self._text_key != key:
             self.renderer, self._text_key = TextCache(*key), key
         return self.renderer
 
@@ -326,23 +328,18 @@ class HeatmapPanels:
                 text.set_fontsize(self.fontsize)
             cells = [ax.text(j, i, "", ha="center", va="center", fontsize=7)
                      for i, j in np.ndindex(blank.shape)] if self.annotate else []
-            veil = []  # drawn over the image, so one of the live artists
-            if self.shade_upper:
-                veil = [cell_image(ax, np.zeros(blank.shape))]
-                pale = np.zeros((*blank.shape, 4))
-                pale[np.triu(np.ones(blank.shape, dtype=bool), 1)] = (1.0, 1.0, 1.0, 0.6)
-                veil[0].set_data(pale)
+            veils = [_veil(ax, blank.shape)] if self.shade_upper else []
             self.panels.append((image, labels, len(row_labels) if row_names else 0, title,
-                                [*veil, *cells]))
+                                cells, veils))
         self.key = (tuple(row_labels), tuple(col_labels))
 
     def _show_labels(self, n):
         """Label visibility for `n` panels shown; returns the artists a draw updates."""
-        for k, (_, labels, n_row, _, _) in enumerate(self.panels):
+        for k, (_, labels, n_row, _, _, _) in enumerate(self.panels):
             for i, text in enumerate(labels):
                 text.set_visible(i < n_row or k + self.ncols >= n)
-        return {id(a): a for image, _, _, title, cells in self.panels
-                for a in (image, title, *cells)}
+        return {id(a): a for image, _, _, title, cells, veils in self.panels
+                for a in (image, *veils, title, *cells)}
 
     def draw(self, matrices, row_labels, col_labels, titles):
         """Show `matrices` (each (len(row_labels), len(col_labels))) titled `titles`; the Figure."""
@@ -351,14 +348,13 @@ class HeatmapPanels:
             raise ValueError(f"At most {len(self.axes)} panels, got {n}.")
         if self.key != (tuple(row_labels), tuple(col_labels)):
             self._build(row_labels, col_labels)
-        for k, (image, _, _, title, cells) in enumerate(self.panels):
+        for k, (image, _, _, title, cells, _) in enumerate(self.panels):
             self.axes[k].set_visible(k < n)
             if k >= n:
                 continue
             image.set_data(matrices[k])
             title.set_text(titles[k])
-            numbers = cells[1:] if self.shade_upper else cells  # after the veil
-            for text, v in zip(numbers, np.ravel(matrices[k]) if numbers else [], strict=True):
+            for text, v in zip(cells, np.ravel(matrices[k]) if cells else [], strict=True):
                 text.set_text(f"{v:.2f}")
                 text.set_color("black" if v > 0.5 else "white")
         if self.cache_labels:
@@ -366,3 +362,13 @@ class HeatmapPanels:
         else:
             self._show_labels(n)
         return self.fig
+
+
+def _veil(ax, shape):
+    """A white veil, 60 % opaque, over the cells above the diagonal of a heatmap of `shape`
+    on `ax` (drawn over its image, so one of the live artists)."""
+    veil = cell_image(ax, np.zeros(shape))
+    pale = np.zeros((*shape, 4))
+    pale[np.triu(np.ones(shape, dtype=bool), 1)] = (1.0, 1.0, 1.0, 0.6)
+    veil.set_data(pale)  # RGBA cells: the colour map is not used
+    return veil
