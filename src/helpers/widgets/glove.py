@@ -29,6 +29,10 @@ LABEL_OFFSETS = ((4, 2, "left", "bottom"), (4, -2, "left", "top"), (-4, 2, "righ
                  (5, 0, "left", "center"), (-5, 0, "right", "center"))
 
 
+# how far along a label's width (ha) or height (va) its anchor sits
+ANCHOR_SHARE = {"left": 0.0, "bottom": 0.0, "center": 0.5, "right": 1.0, "top": 1.0}
+
+
 def place_labels(ax, texts, xy):
     """Move each Text of `texts` next to its point of `xy` (k, 2) so that no two labels overlap.
 
@@ -48,27 +52,30 @@ def place_labels(ax, texts, xy):
     points = ax.figure.dpi / 72  # pixels per point
     candidates = [(scale * dx * points, scale * dy * points, ha, va) for scale in (1, 2, 3, 4, 6)
                   for dx, dy, ha, va in LABEL_OFFSETS]
-    share = {"left": 0.0, "bottom": 0.0, "center": 0.5, "right": 1.0, "top": 1.0}
     placed, crowded = [], 0
     anchors = ax.transData.transform(np.asarray(xy, dtype=float).reshape(-1, 2))
     for text, (px, py) in zip(texts, anchors, strict=True):
         size = text.get_window_extent(renderer).size  # (width, height), whatever the anchor
-        for dx, dy, ha, va in candidates:
-            x0, y0 = px + dx - share[ha] * size[0], py + dy - share[va] * size[1]
-            box = (x0, y0, x0 + size[0], y0 + size[1])
-            if (box[0] >= inside[0] and box[1] >= inside[1] and box[2] <= inside[2]
-                    and box[3] <= inside[3] and not any(_overlap(box, b) for b in placed)):
-                break
-        else:
-            crowded += 1
-            dx, dy, ha, va = candidates[0]
-            x0, y0 = px + dx - share[ha] * size[0], py + dy - share[va] * size[1]
-            box = (x0, y0, x0 + size[0], y0 + size[1])
+        spots = [_label_box(px + dx, py + dy, ha, va, size) for dx, dy, ha, va in candidates]
+        free = next((k for k, spot in enumerate(spots)
+                     if spot[0] >= inside[0] and spot[1] >= inside[1] and spot[2] <= inside[2]
+                     and spot[3] <= inside[3] and not any(_overlap(spot, b) for b in placed)),
+                    None)
+        crowded += free is None
+        k = free or 0
+        dx, dy, ha, va = candidates[k]
         text.set_position(to_data.transform((px + dx, py + dy)))
         text.set_horizontalalignment(ha)
         text.set_verticalalignment(va)
-        placed.append(box)
+        placed.append(spots[k])
     return crowded
+
+
+def _label_box(x, y, ha, va, size):
+    """The box (x0, y0, x1, y1) in pixels of a label of `size` (width, height) anchored at
+    pixel (x, y) with alignments `ha`, `va`."""
+    x0, y0 = x - ANCHOR_SHARE[ha] * size[0], y - ANCHOR_SHARE[va] * size[1]
+    return x0, y0, x0 + size[0], y0 + size[1]
 
 
 def _overlap(a, b):
