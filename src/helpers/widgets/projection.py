@@ -8,6 +8,8 @@ restricted conditional. The explorers draw what `helpers.projection` computes: t
 come in as a `projection.Operators`, the KL sweep as numbers. Introduced in 03_projection.
 """
 
+import functools
+
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.ticker import MaxNLocator
@@ -154,7 +156,13 @@ def make_draw_predictions(ops):
     """A drawing function (sentence, focus, S, k, hide) -> (Figure, caption) on `ops`."""
     operators = {"PPMI": ops.ppmi, "log(1 + X)": ops.log1p}
     canvas = panels(10.0, 3.6, ncols=2, wspace=0.45, left=0.1, bottom=0.06)
-    computed = {}  # (sentence ids, focus position, S) -> the three score rows, last one only
+
+    @functools.lru_cache(maxsize=1)  # k and hide_sentence only change what is shown
+    def score_rows(ids, i, S):
+        """E[i], S[t_i] and (O S²)[i], each (|V|,), for the sentence `ids` (a tuple)."""
+        ids, S_op = np.array(ids), operators[S]
+        return (projection.predictions(S_op, ids)[i], projection.profiles(S_op, ids[i:i + 1])[0],
+                projection.two_hop(S_op, ids[i:i + 1])[0])
 
     def draw_predictions(sentence_text=PREDICTION_SENTENCE, focus="bank", S="PPMI", k=10,
                          hide_sentence=True):
@@ -170,14 +178,7 @@ def make_draw_predictions(ops):
         if S not in operators:
             raise ValueError(f"S must be one of {PREDICTION_VARIANTS}, got {S!r}.")
         i = words.index(focus)
-        key = (tuple(ids), i, S)
-        if key not in computed:  # k and hide_sentence only change what is shown
-            S_op = operators[S]
-            computed.clear()
-            computed[key] = (projection.predictions(S_op, ids)[i],  # E[i] (|V|,)
-                             projection.profiles(S_op, ids[i:i + 1])[0],  # S[t_i] (|V|,)
-                             projection.two_hop(S_op, ids[i:i + 1])[0])  # (O S²)[i] (|V|,)
-        E, row, full = computed[key]
+        E, row, full = score_rows(tuple(ids), i, S)
         hidden = np.unique(ids) if hide_sentence else np.array([], dtype=np.int64)
         height = 0.22 * k + 1.4
         fig, axes = canvas.clear(height, bottom=0.06, top=1 - 0.4 / height)
@@ -255,14 +256,13 @@ def make_draw_glove_kl(ops, dims, means, fits):
     canvas.axes[1].set_position([0.71, 0.24, 0.27, 0.62])
     ColourBar(canvas.fig, [0.6, 0.3, 0.008, 0.5], "magma", fmt="{:g}").show(0, 1)
     marker = kl_panel(canvas.axes[1], dims, means)
-    tops = {}  # sentence ids -> the largest mean KL over the widths
 
-    def sentence_top(ids):
-        key = tuple(ids)
-        if key not in tops:
-            tops[key] = max(float(np.nanmean(projection.restricted_kl(
-                ops.X, ids, projection.glove_logits(fit, ids)))) for fit in fits.values())
-        return tops[key]
+    @functools.lru_cache(maxsize=1)  # the slider moves d, the sentence stays
+    def sentence_kls(ids):
+        """{d: KL(R ‖ A) per row (n,)} for the sentence `ids` (a tuple) at every width."""
+        ids = np.array(ids)
+        return {dim: projection.restricted_kl(ops.X, ids, projection.glove_logits(fit, ids))
+                for dim, fit in fits.items()}
 
     def draw_glove_kl(sentence_text=ATTENTION_SENTENCE, d=50):
         """Exact restricted conditional, GloVe attention of width d, and mean KL against d."""
@@ -270,8 +270,8 @@ def make_draw_glove_kl(ops, dims, means, fits):
             raise ValueError(f"d must be one of {list(fits)}, got {d!r}.")
         ids = sentence(sentence_text, ops.vocab)
         words = ops.vocab.decode(ids)
-        kl = projection.restricted_kl(ops.X, ids, projection.glove_logits(fits[d], ids))
-        if np.isnan(kl).all():
+        kls = sentence_kls(tuple(ids))
+        if np.isnan(kls[d]).all():
             raise ValueError("No word of this sentence co-occurs with another one in the Lee "
                              "corpus: type a sentence of related words.")
         counts = projection.project(ops.X, ids)
@@ -280,10 +280,11 @@ def make_draw_glove_kl(ops, dims, means, fits):
         A = softmax(projection.glove_logits(fits[d], ids))
         side_by_side(canvas, 0, R, A, words, "exact restricted P(t_j | t_i)",
                      f"softmax(w·w̃ + b̃), d = {d}", row_names=True)
-        here = float(np.nanmean(kl))
+        here = float(np.nanmean(kls[d]))
         marker.set_data([np.log(d)], [here])
         ax = canvas.axes[1]
-        top = 1.3 * max(means.max(), sentence_top(ids))  # one scale per sentence, for every d
+        # one scale per sentence, for every d
+        top = 1.3 * max(means.max(), *(float(np.nanmean(kl)) for kl in kls.values()))
         if ax.get_ylim()[1] != top:
             ax.set_ylim(0, top)
         canvas.freeze_labels((tuple(words), top), marker)
